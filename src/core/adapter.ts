@@ -1,0 +1,31 @@
+import type { Incoming } from './incoming.js'
+import type { Reply } from './reply.js'
+
+/** What an adapter calls for every message it receives; the bot's `handle`. */
+export type IncomingHandler = (incoming: Incoming) => Promise<Reply>
+
+/** An outgoing message not tied to an incoming one (announcements, digests). */
+export interface Outgoing {
+  chatId: string
+  text: string
+  isGroup?: boolean
+}
+
+/** Where a message was delivered, for the delivery report. */
+export interface SendReceipt {
+  /** The platform's id of the sent message, when it tells. */
+  messageId?: string
+}
+
+/**
+ * A messaging platform. Adapters are small: a pure mapper from the platform's raw message to
+ * `Incoming`, plus thin I/O. `start` begins taking messages and resolves when the adapter is ready;
+ * `stop` stops taking new messages, lets replies in flight finish and releases every resource.
+ * `send` throws a `DeliveryError` (see errors.ts) whose `kind` tells the delivery worker what to do.
+ */
+export interface Adapter {
+  readonly name: string
+  start(handler: IncomingHandler): Promise<void>
+  stop(): Promise<void>
+  send(message: Outgoing): Promise<SendReceipt>
+}

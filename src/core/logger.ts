@@ -1,0 +1,46 @@
+import pino from 'pino'
+
+/**
+ * The logging surface the code uses (a subset of pino's). Log objects carry codes and counts, never
+ * tokens or message texts of residents.
+ */
+export interface Logger {
+  debug(obj: object, msg?: string): void
+  info(obj: object, msg?: string): void
+  warn(obj: object, msg?: string): void
+  error(obj: object, msg?: string): void
+  child(bindings: Record<string, unknown>): Logger
+}
+
+/** Paths pino blanks out wherever they appear. */
+export const REDACT_PATHS = ['token', '*.token', 'botToken', '*.botToken', 'secret', '*.secret', 'password', '*.password', 'text', '*.text']
+
+/** A JSON logger to stderr (stdout is reserved for replies in batch mode). */
+export function createLogger(options: { level?: string; name?: string } = {}): Logger {
+  return pino(
+    { name: options.name ?? 'kepu', level: options.level ?? process.env.KEPU_LOG_LEVEL ?? 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+    pino.destination({ fd: 2, sync: true }),
+  ) as unknown as Logger
+}
+
+/** A logger that drops everything. */
+export const silentLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  child: () => silentLogger,
+}
+
+/** A logger that keeps records in memory: for tests that assert what was logged. */
+export class MemoryLogger implements Logger {
+  readonly records: { level: string; obj: object; msg?: string }[] = []
+  private push(level: string, obj: object, msg?: string): void {
+    this.records.push(msg === undefined ? { level, obj } : { level, obj, msg })
+  }
+  debug(obj: object, msg?: string): void { this.push('debug', obj, msg) }
+  info(obj: object, msg?: string): void { this.push('info', obj, msg) }
+  warn(obj: object, msg?: string): void { this.push('warn', obj, msg) }
+  error(obj: object, msg?: string): void { this.push('error', obj, msg) }
+  child(): Logger { return this }
+}

@@ -1,0 +1,21 @@
+/**
+ * Everything residents see that is not content, looked up by a stable code. Keep it plain, short and kind.
+ */
+export const MESSAGES = {
+  help:
+    '您好！我是科普助手，可以帮您：\n1. 查本地科学素质行动方案（目标、任务、哪个部门负责）\n2. 查科普活动和纪念日（如「这周末有什么科普活动」「防灾减灾日是哪天」）\n3. 防诈骗：转发可疑消息给我，或问「这是不是诈骗」\n发送「我在东营」设置地区，「长辈模式」切换大字简答。',
+  decline:
+    '抱歉，这个问题我回答不了。我能查本地科学素质行动方案、科普活动和纪念日，也能帮您识别诈骗。试试问「这周末有什么科普活动」或「老年人怎么防诈骗」。',
+  empty: '您好像没有输入内容。可以问我「防灾减灾日是哪天」，或发送「帮助」看看我能做什么。',
+  truncated: '（您发来的内容太长，我只看了开头部分。）',
+  error: '抱歉，我这边出了点问题，请稍后再试。如遇诈骗紧急情况请直接拨打 110。',
+  noMore: '没有更多内容了。',
+  moreHint: '回复「更多」看原文',
+} as const
+
+export type MessageCode = keyof typeof MESSAGES
+
+/** The resident-facing text for a code. */
+export function msg(code: MessageCode): string {
+  return MESSAGES[code]
+}

@@ -1,0 +1,75 @@
+/**
+ * The bot's answer to one `Incoming`, rendered by the adapter that received it.
+ * `text` is exactly what the resident sees; the other fields are structured extras for adapters,
+ * the batch mode and tests.
+ */
+export interface Reply {
+  text: string
+  /** False when the bot had no answer (out of scope, empty or meaningless input); it still replies politely. */
+  answered: boolean
+  /** What kind of answer this is. */
+  intent: Intent
+  /** Quick choices an adapter may render as buttons (Telegram) or a numbered list (it is already in `text`). */
+  choices?: Choice[]
+  /** Plan passages the answer rests on, best first. */
+  sources?: SourceRef[]
+  /** Calendar events the answer lists. */
+  events?: EventRef[]
+  /** Present when the text was checked as a possible scam. */
+  fraud?: FraudVerdict
+  /** True when nothing should be sent (e.g. an unmentioned group message). */
+  silent?: boolean
+}
+
+export type Intent =
+  | 'plan'
+  | 'department'
+  | 'event'
+  | 'fraud'
+  | 'help'
+  | 'region'
+  | 'more'
+  | 'settings'
+  | 'subscribe'
+  | 'admin'
+  | 'none'
+  | 'ignored'
+
+/** A button or numbered choice: `label` is shown, `value` is sent back as the user's next text. */
+export interface Choice {
+  label: string
+  value: string
+}
+
+/** A plan passage an answer rests on (the batch contract's `sources[]`). */
+export interface SourceRef {
+  region: string
+  doc: string
+  ref: string
+  title: string
+  text: string
+}
+
+/** A calendar occurrence an answer lists (the batch contract's `events[]`); dates are Asia/Shanghai, YYYY-MM-DD. */
+export interface EventRef {
+  name: string
+  start: string
+  end: string
+  region?: string
+  kind?: 'observance' | 'local'
+}
+
+export type RiskLevel = 'high' | 'medium' | 'low'
+
+/** The outcome of a scam check: a level and the red flags found, in plain words. */
+export interface FraudVerdict {
+  risk: RiskLevel
+  signals: string[]
+  /** The scam type matched, if any (its id in content). */
+  type?: string
+}
+
+/** A reply with nothing to say to the user: the adapter sends nothing. */
+export function silentReply(): Reply {
+  return { text: '', answered: false, intent: 'ignored', silent: true }
+}
