@@ -1,0 +1,11 @@
+import { Command } from 'commander'
+
+/**
+ * The `kepu` command, the composition root: the only module that knows every part (adapters included).
+ * Each subcommand lives in src/commands/<name>.ts and exports `register(program)`.
+ */
+const program = new Command('kepu').description('科普助手: science-literacy plans, activity calendar and anti-fraud help in chat')
+
+// COMMANDS: each src/commands/<name>.ts registers itself here.
+
+await program.parseAsync(process.argv)
