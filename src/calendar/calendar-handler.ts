@@ -1,0 +1,186 @@
+import type { Context, Handler, ReplyWithMore } from '../core/bot.js'
+import type { EventRef } from '../core/reply.js'
+import { foldForMatch } from './alias-match.js'
+import type { Calendar, Occurrence } from './calendar.js'
+import { parseDateWindow, parseYearHint, RECENT_DAYS, type DateWindow } from './date-phrase.js'
+import { parseEventTime } from './event-schema.js'
+import { formatDay, formatSpan, formatTime } from './format-day.js'
+import { addDays, dayOf, daysBetween, partsOf, type LocalDay } from './local-day.js'
+import type { Audience, Observance } from './observance-schema.js'
+
+/** What the calendar handler needs. */
+export interface CalendarHandlerDeps {
+  calendar: Calendar
+}
+
+/** Items shown before 「更多」 (3 in elder mode). */
+export const MAX_ITEMS = 5
+export const MAX_ITEMS_ELDER = 3
+/** At most this many entries travel in `events` (the rest are counted only). */
+const MAX_EVENT_REFS = 30
+
+/** Asking when: 哪天, 几号, 什么时候, 哪个月, 开始 … */
+const WHEN = /哪天|哪一天|哪日|几号|几月|哪个月|哪月|什么时候|啥时候|什么时间|何时|日期|时间|哪几天|开始|结束|截止|多久|多长|周几|星期几|礼拜几|还有几天|还有多少天|到了吗|是今天|是明天|几时/
+/** Asking what is on: 活动, 纪念日, 什么日子 … */
+const EVENTS = /活动|纪念日|节日|宣传日|宣传周|宣传月|主题日|展览|展会|讲座|科普|大篷车|实验秀|什么日子|啥日子|什么节|有什么安排|好玩|可以去|能去|参加/
+/** A plain ask for what is on, even without a date: 有什么科普活动, 最近有啥活动. */
+const EVENT_ASK = /(有什么|有啥|有哪些|有没有|都有|还有)(科普|科学|适合[^，。？?]{0,6}的)?(活动|展览|讲座|纪念日|节日)|(活动|展览|讲座)(安排|日程|预告|吗|么)/
+/** Plan questions belong to the plan search: who leads, targets, counts, tasks. */
+const PLAN_WORDS = /部门|牵头|负责|主管|归哪|归谁|目标|比例|多少场|多少次|几场|几次|方案|纲要|任务|措施|工程|分工|考核|经费|达到/
+/** Audience words in a question and the audiences they select. */
+const AUDIENCE_WORDS: [RegExp, Audience[], string][] = [
+  [/孩子|儿童|小孩|小朋友|学生|青少年|亲子|家长|娃/, ['儿童', '青少年', '家长'], '适合孩子'],
+  [/老人|老年|长辈|爷爷|奶奶|姥姥|姥爷|外公|外婆|退休/, ['老年人'], '适合老年人'],
+  [/农民|种地|农村|养殖/, ['农民'], '面向农民'],
+  [/工人|职工|企业员工/, ['产业工人'], '面向职工'],
+  [/干部|公务员/, ['领导干部和公务员'], '面向干部'],
+]
+/** Filler that does not make a question long: 「丰收节呢？」 is still brief. */
+const FILLER = /[是的呢吗嘛啊呀了？?！!。，,请问一下查询告诉我想知道]/g
+
+/**
+ * The calendar handler: answers when an observance is held (「防灾减灾日是哪天」 → the next
+ * occurrence with weekday and days until) and what is on in a window (「这周末有什么科普活动」 →
+ * up to five entries, local events of the user's region first, the rest behind 「更多」). Filters by
+ * audience (适合孩子/老人) and by `ctx.region`. Anything else goes to `next()`.
+ */
+export function createCalendarHandler(deps: CalendarHandlerDeps): Handler {
+  const { calendar } = deps
+  return async (ctx, next) => {
+    const text = ctx.text
+    if (!text || PLAN_WORDS.test(text)) return next()
+    const today = dayOf(ctx.now)
+    const hit = calendar.matchObservance(text)
+    if (hit) {
+      const rest = foldForMatch(text).replace(hit.key, '').replace(FILLER, '')
+      const brief = Array.from(rest).length <= 3
+      if (WHEN.test(text) || brief || EVENTS.test(text)) return observanceReply(ctx, calendar, hit.value, today)
+    }
+    const window = parseDateWindow(text, today)
+    if (window && EVENTS.test(text)) return windowReply(ctx, calendar, window, today)
+    if (!window && EVENT_ASK.test(text)) {
+      return windowReply(ctx, calendar, { from: today, to: addDays(today, RECENT_DAYS - 1), label: '最近' }, today)
+    }
+    return next()
+  }
+}
+
+/** The answer to 「X是哪天」: this or next occurrence, days until, whether it is on now. */
+function observanceReply(ctx: Context, calendar: Calendar, o: Observance, today: LocalDay): ReplyWithMore {
+  const elder = !!ctx.user.elder
+  const thisYear = partsOf(today).year
+  const hint = parseYearHint(ctx.text, today)
+  const lines: string[] = []
+  let shown: Occurrence | undefined
+
+  if (hint && hint.year !== thisYear) {
+    shown = calendar.inYear(o, hint.year)[0]
+    if (!shown) {
+      const reason = o.since && hint.year < o.since ? `，${o.name}从${o.since}年开始设立` : ''
+      lines.push(`${hint.year}年没有${o.name}的日期记录${reason}。`)
+      shown = calendar.next(o, today)
+      if (shown) lines.push(`下一次：${formatSpan(shown.start, shown.end, thisYear, { withYear: true })}，${countdown(shown, today)}。`)
+    } else {
+      lines.push(`${hint.year}年的${o.name}：${formatSpan(shown.start, shown.end, thisYear, { withYear: true })}${shown.end < today ? '，已经过去了' : `，${countdown(shown, today)}`}。`)
+    }
+  } else {
+    const upcoming = calendar.next(o, today)
+    const thisOne = hint ? calendar.inYear(o, thisYear)[0] : undefined
+    if (thisOne && thisOne.end < today) {
+      // 「今年…是哪天」 after the day: say when it was, then the next one.
+      lines.push(`今年的${o.name}是${formatSpan(thisOne.start, thisOne.end, thisYear, { withYear: true })}，已经过去了。`)
+      if (upcoming) lines.push(`下一次是${formatSpan(upcoming.start, upcoming.end, thisYear, { withYear: true })}，${countdown(upcoming, today)}。`)
+      shown = upcoming
+    } else if (upcoming) {
+      shown = upcoming
+      const ongoing = upcoming.start <= today
+      const when = formatSpan(upcoming.start, upcoming.end, thisYear, { withYear: true })
+      lines.push(`${o.name}${ongoing && upcoming.start !== upcoming.end ? '是' : '：'}${when}，${countdown(upcoming, today)}。`)
+    } else {
+      lines.push(`暂时没有${o.name}的日期。`)
+    }
+  }
+  if (o.approximate && shown && !o.overrides.some((v) => v.start === shown!.start)) {
+    lines.push(elder ? '具体日期以当年通知为准。' : '（按往年惯例推算，具体日期以当年官方通知为准。）')
+  }
+  if (!elder) lines.push(o.description)
+
+  const locals = shown ? localDuring(calendar, shown, ctx.region?.name, ctx.region ? 2 : 0) : []
+  if (locals.length) {
+    lines.push(`${ctx.region!.short}本地活动：`)
+    for (const e of locals) lines.push(`· ${eventLine(e, thisYear)}`)
+  }
+  const events = [shown, ...locals].filter((x): x is Occurrence => !!x).map(toRef)
+  return { text: lines.join('\n'), answered: true, intent: 'event', events }
+}
+
+/** The answer to 「这周末有什么科普活动」: entries in the window, local first, the rest behind 「更多」. */
+function windowReply(ctx: Context, calendar: Calendar, window: DateWindow, today: LocalDay): ReplyWithMore {
+  const elder = !!ctx.user.elder
+  const thisYear = partsOf(today).year
+  const region = ctx.region?.name
+  const picked = AUDIENCE_WORDS.find(([re]) => re.test(ctx.text))
+  const audiences = picked?.[1]
+  const all = calendar.occurrences(window.from, window.to, { region, audiences })
+  const locals = all.filter((o) => o.kind === 'local' && (!region || o.region === region))
+  const others = all.filter((o) => !locals.includes(o))
+  // With a region, its local events come first; without one, national days first and every region's events after.
+  const ordered = region ? [...locals, ...others] : [...others, ...locals]
+  const range = window.from === window.to ? formatDay(window.from, thisYear) : formatSpan(window.from, window.to, thisYear, { weekday: false })
+  const who = picked ? `${picked[2]}的` : ''
+  const where = ctx.region ? `${ctx.region.short}` : ''
+
+  if (!ordered.length) {
+    const lines = [`${window.label}（${range}）${where}没有查到${who}科普活动或纪念日。`]
+    const later = calendar.occurrences(addDays(window.to, 1), addDays(window.to, 60), { region, audiences })[0]
+    if (later) lines.push(`之后最近的是：${itemLine(later, thisYear, today, !region)}`)
+    if (!ctx.region) lines.push('告诉我您在哪个地区（如「我在东营」），可以查本地活动。')
+    return { text: lines.join('\n'), answered: true, intent: 'event', events: later ? [toRef(later)] : [] }
+  }
+
+  const limit = elder ? MAX_ITEMS_ELDER : MAX_ITEMS
+  const head = ordered.slice(0, limit)
+  const tail = ordered.slice(limit)
+  const lines = [`${window.label}（${range}）${where}${who}科普活动和纪念日：`]
+  head.forEach((o, i) => lines.push(`${i + 1}. ${itemLine(o, thisYear, today, !region)}`))
+  if (tail.length) lines.push(`还有${tail.length}项，回复「更多」查看。`)
+  if (head.some((o) => o.kind === 'local')) lines.push(elder ? '以主办方通知为准。' : '本地活动时间地点以主办方通知为准。')
+  else if (!ctx.region && !elder) lines.push('告诉我您在哪个地区（如「我在东营」），可以查本地活动。')
+  const reply: ReplyWithMore = { text: lines.join('\n'), answered: true, intent: 'event', events: ordered.slice(0, MAX_EVENT_REFS).map(toRef) }
+  if (tail.length) reply.more = tail.map((o, i) => `${limit + i + 1}. ${itemLine(o, thisYear, today, !region)}`).join('\n')
+  return reply
+}
+
+function itemLine(o: Occurrence, thisYear: number, today: LocalDay, showRegion: boolean): string {
+  if (o.kind === 'local') return `${showRegion && o.region ? `【${o.region}】` : ''}${eventLine(o, thisYear)}`
+  const ongoing = o.start < today && o.end >= today && o.start !== o.end
+  return `${formatSpan(o.start, o.end, thisYear)} ${o.name}${ongoing ? '（进行中）' : ''}`
+}
+
+function eventLine(o: Occurrence, thisYear: number): string {
+  const e = o.event!
+  const start = parseEventTime(e.start)
+  const time = start.minutes !== undefined && o.start === o.end ? ` ${formatTime(start.minutes)}` : ''
+  return `${formatSpan(o.start, o.end, thisYear)}${time} ${e.title}（${e.place}）`
+}
+
+/** 「还有7天」, 「就是今天」, 「正在进行中，还剩5天」. */
+function countdown(o: Occurrence, today: LocalDay): string {
+  if (o.start > today) return `还有${daysBetween(today, o.start)}天`
+  if (o.start === o.end) return '就是今天'
+  const left = daysBetween(today, o.end)
+  return left === 0 ? '正在进行中，今天是最后一天' : `正在进行中，还剩${left + 1}天`
+}
+
+function localDuring(calendar: Calendar, o: Occurrence, region: string | undefined, max: number): Occurrence[] {
+  if (!region || max <= 0) return []
+  const tagged = (e: Occurrence): boolean => !!e.event && (e.event.tags.includes(o.name) || (o.observance?.aliases ?? []).some((a) => e.event!.tags.includes(a)))
+  const during = calendar.occurrences(o.start, o.end, { region, kind: 'local' })
+  return [...during.filter(tagged), ...during.filter((e) => !tagged(e))].slice(0, max)
+}
+
+function toRef(o: Occurrence): EventRef {
+  const ref: EventRef = { name: o.name, start: o.start, end: o.end, kind: o.kind }
+  if (o.region) ref.region = o.region
+  return ref
+}

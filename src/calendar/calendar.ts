@@ -1,0 +1,124 @@
+import { createAliasMatcher, type AliasHit } from './alias-match.js'
+import { parseEventTime, type LocalEvent } from './event-schema.js'
+import { addDays, dayOf, type LocalDay } from './local-day.js'
+import type { Audience, Observance } from './observance-schema.js'
+import { observanceSpans } from './recurrence.js'
+
+/** A local event together with the region whose staff publish it. */
+export interface RegionalEvent extends LocalEvent {
+  region: string
+}
+
+/** One dated entry of the calendar: an observance's occurrence or a local event. */
+export interface Occurrence {
+  name: string
+  /** First and last day, Asia/Shanghai, inclusive. */
+  start: LocalDay
+  end: LocalDay
+  kind: 'observance' | 'local'
+  audiences: readonly Audience[]
+  /** The region of a local event. */
+  region?: string
+  observance?: Observance
+  event?: RegionalEvent
+}
+
+/** What to keep when listing. */
+export interface OccurrenceFilter {
+  /** A region's name: its local events, and observances held there (national ones are held everywhere). */
+  region?: string
+  /** Keep entries meant for any of these audiences. */
+  audiences?: readonly Audience[]
+  /** Only observances or only local events. */
+  kind?: Occurrence['kind']
+}
+
+/** The loaded observances and local events, with the queries the bot and the feed need. */
+export interface Calendar {
+  readonly observances: readonly Observance[]
+  readonly events: readonly RegionalEvent[]
+  /** Every entry overlapping the window [from, to], sorted by start day then name; none twice. */
+  occurrences(from: LocalDay, to: LocalDay, filter?: OccurrenceFilter): Occurrence[]
+  /** The occurrence of an observance going on at `now` or else the next one. */
+  next(observance: Observance, now: Date | LocalDay): Occurrence | undefined
+  /** The occurrences of an observance that start in a year (usually one). */
+  inYear(observance: Observance, year: number): Occurrence[]
+  /** The observance a text names (name, alias or a near miss), if any. */
+  findObservance(text: string): Observance | undefined
+  /** Like findObservance, with the key that matched and whether it matched exactly. */
+  matchObservance(text: string): AliasHit<Observance> | undefined
+}
+
+/** Builds a calendar over validated content. */
+export function createCalendar(observances: readonly Observance[], events: readonly RegionalEvent[]): Calendar {
+  const match = createAliasMatcher(observances.map((o) => ({ names: [o.name, ...o.aliases], value: o })))
+  const eventOccurrences = events
+    .map((e): Occurrence => ({
+      name: e.title,
+      start: parseEventTime(e.start).day,
+      end: parseEventTime(e.end).day,
+      kind: 'local',
+      audiences: e.audiences,
+      region: e.region,
+      event: e,
+    }))
+    .sort(byStart)
+
+  function inYear(o: Observance, year: number): Occurrence[] {
+    return observanceSpans(o, year).map((s) => ({ name: o.name, start: s.start, end: s.end, kind: 'observance', audiences: o.audiences, observance: o }))
+  }
+
+  function occurrences(from: LocalDay, to: LocalDay, filter: OccurrenceFilter = {}): Occurrence[] {
+    if (to < from) return []
+    const out: Occurrence[] = []
+    if (filter.kind !== 'local') {
+      // A span may begin in the year before the window (a span across New Year).
+      const first = Number(from.slice(0, 4)) - 1
+      const last = Number(to.slice(0, 4))
+      for (const o of observances) {
+        if (filter.region && o.regions && !o.regions.includes(filter.region)) continue
+        for (let y = first; y <= last; y++) for (const occ of inYear(o, y)) if (occ.end >= from && occ.start <= to) out.push(occ)
+      }
+    }
+    if (filter.kind !== 'observance') {
+      for (const occ of eventOccurrences) {
+        if (filter.region && occ.region !== filter.region) continue
+        if (occ.end >= from && occ.start <= to) out.push(occ)
+      }
+    }
+    const wanted = filter.audiences
+    const kept = wanted?.length ? out.filter((o) => o.audiences.some((a) => wanted.includes(a))) : out
+    return kept.sort(byStart)
+  }
+
+  function next(o: Observance, now: Date | LocalDay): Occurrence | undefined {
+    const today = typeof now === 'string' ? now : dayOf(now)
+    const year = Number(today.slice(0, 4))
+    for (let y = year - 1; y <= year + 3; y++) {
+      const hit = inYear(o, y).find((occ) => occ.end >= today)
+      if (hit) return hit
+    }
+    return undefined
+  }
+
+  return {
+    observances,
+    events,
+    occurrences,
+    next,
+    inYear,
+    findObservance: (text) => match(text)?.value,
+    matchObservance: match,
+  }
+}
+
+function byStart(a: Occurrence, b: Occurrence): number {
+  if (a.start !== b.start) return a.start < b.start ? -1 : 1
+  if (a.end !== b.end) return a.end < b.end ? -1 : 1
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+}
+
+/** The window `days` long starting today. */
+export function windowFrom(today: LocalDay, days: number): { from: LocalDay; to: LocalDay } {
+  return { from: today, to: addDays(today, days - 1) }
+}
