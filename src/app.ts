@@ -1,13 +1,27 @@
+import { join } from 'node:path'
+import { createCommandHandler } from './answer/command-handler.js'
+import { createDepartmentHandler } from './answer/department-handler.js'
+import { createPlanHandler } from './answer/plan-handler.js'
 import { createBot, type Bot, type Handler } from './core/bot.js'
 import { systemClock, type Clock } from './core/clock.js'
 import { silentLogger, type Logger } from './core/logger.js'
+import { packageRoot } from './core/package-root.js'
 import { MemoryUserStateStore, type UserStateStore } from './core/user-state.js'
+import { loadKnowledgeBase, type KnowledgeBase } from './knowledge/knowledge-base.js'
 
 /** What the composition root may replace; everything else comes from `content/` and `seeds/`. */
 export interface AppOptions {
   clock?: Clock
   logger?: Logger
   users?: UserStateStore
+  /** Folder of content YAML; default `content/` of the package. */
+  contentDir?: string
+  /** Folder of plan texts; default `seeds/` of the package. */
+  seedsDir?: string
+  /** Where the built index is cached between runs; absent: built at every start. */
+  cacheDir?: string
+  /** Handlers to run first (e.g. the unanswered-question recorder, subscriptions); composition order. */
+  before?: Handler[]
 }
 
 /** The assembled bot and the parts other commands (ics, announce, serve) need. */
@@ -15,6 +29,8 @@ export interface App {
   bot: Bot
   clock: Clock
   logger: Logger
+  knowledge: KnowledgeBase
+  contentDir: string
 }
 
 /**
@@ -25,9 +41,17 @@ export function createApp(options: AppOptions = {}): App {
   const clock = options.clock ?? systemClock
   const logger = options.logger ?? silentLogger
   const users = options.users ?? new MemoryUserStateStore()
+  const root = packageRoot()
+  const contentDir = options.contentDir ?? join(root, 'content')
+  const seedsDir = options.seedsDir ?? join(root, 'seeds')
+  const knowledge = loadKnowledgeBase({ contentDir, seedsDir, logger, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) })
   const handlers: Handler[] = [
-    // HANDLERS: each domain adds its handler here, in the order above.
+    ...(options.before ?? []),
+    createCommandHandler({ regions: knowledge.regions }),
+    // HANDLERS: elder mode, subscriptions, scam check, calendar (wired as their modules land).
+    createDepartmentHandler(knowledge),
+    createPlanHandler(knowledge),
   ]
-  const bot = createBot({ handlers, clock, logger, users, regions: { byName: () => undefined, findIn: () => undefined } })
-  return { bot, clock, logger }
+  const bot = createBot({ handlers, clock, logger, users, regions: knowledge.regions })
+  return { bot, clock, logger, knowledge, contentDir }
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander'
+import { register as registerAsk } from './commands/ask.js'
 
 /**
  * The `kepu` command, the composition root: the only module that knows every part (adapters included).
@@ -7,5 +8,6 @@ import { Command } from 'commander'
 const program = new Command('kepu').description('科普助手: science-literacy plans, activity calendar and anti-fraud help in chat')
 
 // COMMANDS: each src/commands/<name>.ts registers itself here.
+registerAsk(program)
 
 await program.parseAsync(process.argv)

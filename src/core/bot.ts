@@ -77,8 +77,12 @@ export function createBot(options: BotOptions): Bot {
 
   async function handle(incoming: Incoming): Promise<Reply> {
     const key = userKey(incoming)
-    const { text, truncated } = cleanText(incoming.text)
+    const cleaned = cleanText(incoming.text)
     const user: UserState = { ...(users.get(key) ?? {}) }
+    // A bare 「1」 picks the first numbered choice of the previous reply.
+    const picked = /^\d{1,2}$/u.test(cleaned.text) ? user.choices?.[Number(cleaned.text) - 1] : undefined
+    const text = picked ? picked.value : cleaned.text
+    const truncated = cleaned.truncated
     const regionInQuestion = text ? regions.findIn(text) : undefined
     const given = incoming.region ? regions.byName(incoming.region) : undefined
     const remembered = user.region ? regions.byName(user.region) : undefined

@@ -1,0 +1,69 @@
+import type { Handler, ReplyWithMore } from '../core/bot.js'
+import { msg } from '../core/messages-zh.js'
+import type { RegionRegistry } from '../knowledge/region-registry.js'
+
+const GREETING = /^(你好|您好|hi|hello|hey|在吗|在不在|嗨|哈喽|早上好|下午好|晚上好|喂)$/iu
+const HELP = /^(\/start|\/help|帮助|help|菜单|功能|使用说明|你能做什么|你会什么|你会做什么|你是谁|你能干什么|能干什么|有什么功能|怎么用|你可以做什么|你能帮我什么)$/iu
+const MORE = /^(更多|\/more|more|看原文|原文|详细|详情|展开)$/iu
+const SET_REGION = /^(?:\/region|\/地区|我在|我住在|我家在|我是|我来自|切换到|切换地区到|地区[:：]?|设置地区[:：]?)\s*(.*?)(?:的人|人|市民|居民)?$/iu
+
+/** Strips closing punctuation and spaces so 「你好！」 and 「你好」 read alike. */
+function bare(text: string): string {
+  return text.replace(/[\s!！。.？?~～、，,]+/gu, '').toLowerCase()
+}
+
+/**
+ * Conversation commands that need no knowledge: greetings and help, 「更多」 (the rest of the last
+ * answer), setting the region (「我在东营」, /region 东营). Empty input gets a gentle prompt.
+ */
+export function createCommandHandler(deps: { regions: RegionRegistry }): Handler {
+  const { regions } = deps
+  return async (ctx, next) => {
+    const text = ctx.text
+    if (!text || !/[\p{L}\p{N}]/u.test(text)) return { text: msg('empty'), answered: false, intent: 'none' }
+    const b = bare(text)
+    if (GREETING.test(b) || HELP.test(b) || HELP.test(text.trim())) return helpReply(ctx.region?.name)
+    if (MORE.test(b)) {
+      const more = ctx.user.more
+      if (!more) return { text: msg('noMore'), answered: true, intent: 'more' }
+      delete ctx.user.more
+      return { text: more, answered: true, intent: 'more' }
+    }
+    const m = SET_REGION.exec(text.trim())
+    if (m && (text.startsWith('/') || text.length <= 14)) {
+      const wanted = (m[1] ?? '').trim()
+      const region = wanted ? (regions.byName(wanted) ?? regions.findIn(wanted)) : undefined
+      if (region) {
+        ctx.user.region = region.name
+        return { text: `好的，已设为${region.name}。以后的问题按${region.name}的方案回答。`, answered: true, intent: 'region' }
+      }
+      if (wanted || text.startsWith('/')) return regionChoices(ctx.user.region, wanted)
+    }
+    return next()
+  }
+
+  function regionChoices(current: string | undefined, wanted: string): ReplyWithMore {
+    const all = regions.all()
+    const head = wanted ? `暂时没有「${wanted}」的方案。` : current ? `您现在的地区是${current}。` : '您还没有设置地区。'
+    return {
+      text: `${head}目前可选：\n${all.map((r, i) => `${i + 1}. ${r.name}`).join('\n')}\n回复序号或「我在+地区」即可。`,
+      answered: true,
+      intent: 'region',
+      choices: all.map((r) => ({ label: r.name, value: `我在${r.name}` })),
+    }
+  }
+}
+
+function helpReply(region: string | undefined): ReplyWithMore {
+  const where = region ? `\n当前地区：${region}（发「我在+地区」可更改）` : ''
+  return {
+    text: `${msg('help')}${where}`,
+    answered: true,
+    intent: 'help',
+    choices: [
+      { label: '最近有什么科普活动', value: '最近有什么科普活动' },
+      { label: '老年人怎么防诈骗', value: '老年人怎么防诈骗' },
+      { label: '我们市2025年科学素质目标是多少', value: '我们市2025年科学素质目标是多少' },
+    ],
+  }
+}
