@@ -1,0 +1,174 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { parse as parseDotenv } from 'dotenv'
+import { z } from 'zod'
+import { ConfigError } from './core/errors.js'
+
+/** The adapters `kepu serve` knows by name. */
+export const ADAPTER_NAMES = ['console', 'telegram', 'wechat'] as const
+export type AdapterName = (typeof ADAPTER_NAMES)[number]
+
+const list = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']))
+  .transform((s) => ['1', 'true', 'yes', 'on'].includes(s))
+
+const url = z
+  .string()
+  .trim()
+  .refine((s) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(s).protocol)
+    } catch {
+      return false
+    }
+  }, 'expected an http(s) URL')
+  .transform((s) => s.replace(/\/+$/, ''))
+
+/** `topic=region; topic=region` or a JSON object: a WeChat room topic mapped to a region name. */
+const roomRegions = z.string().transform((s, ctx) => {
+  const t = s.trim()
+  if (!t) return {} as Record<string, string>
+  if (t.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(t) as unknown
+      const ok = z.record(z.string(), z.string()).safeParse(parsed)
+      if (ok.success) return ok.data
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: 'custom', message: 'expected a JSON object of "room topic": "region"' })
+    return z.NEVER
+  }
+  const out: Record<string, string> = {}
+  for (const part of t.split(/[;\n；]/)) {
+    if (!part.trim()) continue
+    const eq = part.lastIndexOf('=')
+    if (eq <= 0 || eq === part.length - 1) {
+      ctx.addIssue({ code: 'custom', message: `expected "room topic=region" pairs separated by ";", got "${part.trim()}"` })
+      return z.NEVER
+    }
+    out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim()
+  }
+  return out
+})
+
+/**
+ * Every variable kepu reads, with its default. Names are the environment variables; `loadConfig` reports
+ * a bad value by its name. Secrets (tokens) are only ever kept here and handed to the adapter that needs them.
+ */
+const schema = z.object({
+  KEPU_ADAPTERS: list.pipe(z.array(z.enum(ADAPTER_NAMES))).default([]),
+  KEPU_DATA_DIR: z.string().trim().min(1).default('./data'),
+  KEPU_ADMINS: list.default([]),
+  KEPU_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Milliseconds `serve` waits for replies in flight on SIGTERM before exiting anyway. */
+  KEPU_SHUTDOWN_GRACE_MS: int(0, 60_000).default(4000),
+
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^\d+:[A-Za-z0-9_-]+$/, 'expected a token from @BotFather (digits, a colon, then letters)')
+    .optional(),
+  TELEGRAM_API_ROOT: url.default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_URL: url.optional(),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'expected 1–256 characters A-Z a-z 0-9 _ -').optional(),
+  TELEGRAM_WEBHOOK_HOST: z.string().trim().min(1).default('0.0.0.0'),
+  TELEGRAM_WEBHOOK_PORT: int(0, 65535).default(8443),
+  TELEGRAM_WEBHOOK_PATH: z.string().trim().regex(/^\//, 'expected a path starting with /').optional(),
+  TELEGRAM_POLL_TIMEOUT_S: int(0, 50).default(30),
+  TELEGRAM_SEND_TIMEOUT_MS: int(100, 600_000).default(15_000),
+  /** The longest retry_after the reply path waits out before giving up on that reply. */
+  TELEGRAM_MAX_RETRY_AFTER_S: int(0, 3600).default(60),
+
+  WECHATY_PUPPET: z.string().trim().min(1).default('wechaty-puppet-wechat4u'),
+  WECHATY_PUPPET_SERVICE_TOKEN: z.string().trim().min(1).optional(),
+  WECHATY_PUPPET_SERVICE_ENDPOINT: z.string().trim().min(1).optional(),
+  WECHATY_PUPPET_SERVICE_NO_TLS: flag.default(false),
+  WECHATY_NAME: z.string().trim().regex(/^[\w.-]+$/, 'expected letters, digits, _ . -').default('kepu-bot'),
+  WECHAT_SEND_INTERVAL_MS: int(0, 60_000).default(1500),
+  WECHAT_KEYWORDS: list.default(['科普助手']),
+  WECHAT_ROOM_REGIONS: roomRegions.default({}),
+})
+
+/** The validated configuration. */
+export type Config = z.infer<typeof schema>
+
+export interface LoadConfigOptions {
+  /** The environment (default process.env); it wins over the `.env` file. */
+  env?: Record<string, string | undefined>
+  /** A `.env` file to read when it exists (default `.env` in the working directory); `false` reads none. */
+  envFile?: string | false
+}
+
+/**
+ * Reads the configuration from the environment and an optional `.env` file (the environment wins),
+ * validates it and returns typed values. Throws `ConfigError` whose message names the variable:
+ * `config: TELEGRAM_BOT_TOKEN: required when KEPU_ADAPTERS includes telegram`.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env
+  const file = options.envFile === undefined ? '.env' : options.envFile
+  let fromFile: Record<string, string> = {}
+  if (file && existsSync(file)) {
+    try {
+      fromFile = parseDotenv(readFileSync(file))
+    } catch (err) {
+      throw new ConfigError(`config: ${file}: not readable`, { cause: err })
+    }
+  }
+  const merged: Record<string, string> = {}
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key] ?? fromFile[key]
+    // An empty variable means "not set", as in most tools.
+    if (value !== undefined && value.trim() !== '') merged[key] = value
+  }
+  const result = schema.safeParse(merged)
+  if (!result.success) {
+    const issue = result.error.issues[0]!
+    const name = String(issue.path[0] ?? '')
+    const item = typeof issue.path[1] === 'number' ? merged[name]?.split(',').map((x) => x.trim()).filter(Boolean)[issue.path[1]] : undefined
+    throw new ConfigError(`config: ${name}: ${describeIssue(issue)}${item !== undefined ? `, got "${item}"` : ''}`)
+  }
+  const config = result.data
+  checkTogether(config)
+  return config
+}
+
+/** Rules across variables. */
+function checkTogether(config: Config): void {
+  if (config.KEPU_ADAPTERS.includes('telegram') && !config.TELEGRAM_BOT_TOKEN) {
+    throw new ConfigError('config: TELEGRAM_BOT_TOKEN: required when KEPU_ADAPTERS includes telegram (get one from @BotFather)')
+  }
+  if (config.TELEGRAM_WEBHOOK_URL && !config.TELEGRAM_WEBHOOK_URL.startsWith('https://') && !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(`${config.TELEGRAM_WEBHOOK_URL}/`)) {
+    throw new ConfigError('config: TELEGRAM_WEBHOOK_URL: Telegram delivers webhooks only to https:// URLs')
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_value' && 'values' in issue) return `expected one of ${issue.values.map(String).join(', ')}`
+  if (issue.code === 'too_small' || issue.code === 'too_big') return issue.message.replace(/^Too (small|big): expected number to be /, 'expected a number ')
+  return issue.message
+}
+
+/** The configuration with secrets replaced, for logging at start-up. */
+export function redactConfig(config: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...config }
+  for (const key of ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'WECHATY_PUPPET_SERVICE_TOKEN']) {
+    if (out[key] !== undefined) out[key] = '[redacted]'
+  }
+  return out
+}
