@@ -1,0 +1,227 @@
+import { setTimeout as delay } from 'node:timers/promises'
+import type { Adapter } from '../core/adapter.js'
+import type { Clock } from '../core/clock.js'
+import { DeliveryError, errorCode } from '../core/errors.js'
+import type { Logger } from '../core/logger.js'
+import type { OutboxRow, OutboxStore } from '../store/store.js'
+import { defaultLimits, RateLimiter, startOfShanghaiDay, type ChannelLimits } from './rate-limiter.js'
+
+/** Waits `ms` (resolving early, without error, when `signal` aborts). Injected so tests run on virtual time. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>
+
+/** Real time. */
+export const realSleep: Sleep = async (ms, signal) => {
+  try {
+    await delay(Math.max(0, ms), undefined, signal ? { signal } : undefined)
+  } catch {
+    // Aborted: woken early.
+  }
+}
+
+/** Virtual time for tests: moves a FakeClock forward instead of waiting. */
+export function virtualSleep(clock: { advance(ms: number): void }): Sleep {
+  return async (ms) => {
+    clock.advance(Math.max(1, Math.ceil(ms)))
+  }
+}
+
+/**
+ * What to do with a message that was in flight when the process stopped (or whose send timed out):
+ * `report` (default) never resends it and shows it as in doubt in the delivery report; `resend` sends it
+ * again, accepting a possible duplicate. Telegram has no idempotency key, so no choice is both safe and complete.
+ */
+export type InDoubtPolicy = 'report' | 'resend'
+
+/** Retries of transient failures (network, 5xx). */
+export interface RetryOptions {
+  maxAttempts: number
+  baseMs: number
+  maxMs: number
+}
+
+export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 6, baseMs: 2000, maxMs: 5 * 60_000 }
+
+export interface DeliveryWorkerDeps {
+  store: OutboxStore
+  /** The adapters to send through; a row goes to the adapter whose `name` is its channel. */
+  adapters: Adapter[]
+  /** Limits per channel name; `defaultLimits(name)` otherwise. */
+  limits?: Record<string, ChannelLimits>
+  clock: Clock
+  sleep?: Sleep
+  logger: Logger
+  inDoubtPolicy?: InDoubtPolicy
+  retry?: RetryOptions
+  /** How often an idle worker looks for rows queued by another process (ms). */
+  pollMs?: number
+}
+
+/** Drains the outbox through the adapters. */
+export interface DeliveryWorker {
+  /** Settles rows left in flight by a previous run (see InDoubtPolicy), then sends until stopped. */
+  start(): Promise<void>
+  /** Stops after the send in flight (if any) is recorded. */
+  stop(): Promise<void>
+  /** A firing was queued: look now rather than at the next poll. */
+  wake(): void
+  /** Sends until no pending row is left for any adapter (retries included): for tests and one-shot runs. */
+  drain(): Promise<void>
+}
+
+const BATCH = 32
+
+/**
+ * The delivery worker: one sequential loop per channel, so a slow WeChat never holds up Telegram.
+ * Each send is bracketed by two committed writes: `sending` before the request, the outcome after. One
+ * message at a time is what keeps a crash's damage to at most one message in doubt per channel.
+ */
+export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
+  const { store, clock, logger } = deps
+  const sleep = deps.sleep ?? realSleep
+  const retry = deps.retry ?? DEFAULT_RETRY
+  const pollMs = deps.pollMs ?? 1000
+  const adapters = new Map(deps.adapters.map((a) => [a.name, a]))
+  const limiters = new Map<string, RateLimiter>()
+  for (const name of adapters.keys()) limiters.set(name, new RateLimiter(deps.limits?.[name] ?? defaultLimits(name)))
+  let recovered = false
+  let running = false
+  let loops: Promise<void>[] = []
+  const wakers = new Set<AbortController>()
+
+  function recover(): void {
+    if (recovered) return
+    recovered = true
+    const now = clock.now()
+    const n = store.recoverSending(deps.inDoubtPolicy ?? 'report', now)
+    if (n) logger.warn({ count: n, policy: deps.inDoubtPolicy ?? 'report' }, 'delivery: messages in flight at the last stop are in doubt')
+    for (const [name, limiter] of limiters) limiter.setSentToday(store.sentSince(name, startOfShanghaiDay(now)), now.getTime())
+  }
+
+  /** One step on a channel: sends one message, or returns how long to wait (undefined: nothing is pending). */
+  async function step(channel: string, adapter: Adapter, limiter: RateLimiter): Promise<number | undefined | 0> {
+    const now = clock.now()
+    const t = now.getTime()
+    const wait = limiter.channelWait(t)
+    if (wait > 0) return wait
+    const rows = store.dueRows(channel, now, BATCH)
+    if (rows.length === 0) {
+      const next = store.nextDueAt(channel)
+      return next === undefined ? undefined : Math.max(1, next - t)
+    }
+    for (const row of rows) {
+      const chatWait = limiter.chatWait(row.chatId, row.isGroup, t)
+      if (chatWait > 0) {
+        // Behind its chat's limit: move it back so that other chats' rows come first.
+        store.defer(row.id, t + chatWait)
+        continue
+      }
+      if (!store.claim(row.id, now)) continue
+      limiter.record(row.chatId, t)
+      await send(adapter, limiter, row)
+      return 0
+    }
+    return 0
+  }
+
+  async function send(adapter: Adapter, limiter: RateLimiter, row: OutboxRow): Promise<void> {
+    try {
+      const receipt = await adapter.send({ chatId: row.chatId, text: row.text, isGroup: row.isGroup })
+      store.markSent(row.id, clock.now(), receipt.messageId)
+    } catch (err) {
+      settleFailure(limiter, row, err)
+    }
+  }
+
+  function settleFailure(limiter: RateLimiter, row: OutboxRow, err: unknown): void {
+    const now = clock.now()
+    const code = errorCode(err)
+    const log = { row: row.id, firing: row.firingId, channel: row.channel, code }
+    if (!(err instanceof DeliveryError)) {
+      // An adapter that throws something else may have sent the message: never resend silently.
+      store.markInDoubt(row.id, code, now)
+      logger.error(log, 'delivery: unexpected error, message in doubt')
+      return
+    }
+    switch (err.kind) {
+      case 'rate_limited': {
+        const until = now.getTime() + (err.retryAfterMs ?? 1000)
+        limiter.pauseUntil(until)
+        store.retryLater(row.id, until, code, now, false)
+        logger.warn({ ...log, retryAfterMs: err.retryAfterMs }, 'delivery: rate limited by the platform')
+        return
+      }
+      case 'transient': {
+        const attempts = row.attempts + 1
+        if (attempts >= retry.maxAttempts) {
+          store.markFailed(row.id, code, now)
+          logger.warn({ ...log, attempts }, 'delivery: gave up after retries')
+          return
+        }
+        const backoff = Math.min(retry.maxMs, retry.baseMs * 2 ** (attempts - 1))
+        store.retryLater(row.id, now.getTime() + Math.round(backoff * (0.75 + Math.random() * 0.5)), code, now)
+        return
+      }
+      case 'blocked':
+        store.markBlocked(row.id, now)
+        logger.info(log, 'delivery: chat blocked the bot; it gets nothing more')
+        return
+      case 'in_doubt':
+        store.markInDoubt(row.id, code, now)
+        logger.warn(log, 'delivery: message in doubt, not resent')
+        return
+      case 'permanent':
+        store.markFailed(row.id, code, now)
+        logger.warn(log, 'delivery: refused by the platform')
+        return
+    }
+  }
+
+  async function loop(channel: string, adapter: Adapter, limiter: RateLimiter): Promise<void> {
+    while (running) {
+      let wait: number | undefined | 0
+      try {
+        wait = await step(channel, adapter, limiter)
+      } catch (err) {
+        // The store failed (disk full, locked): wait and try again rather than die.
+        logger.error({ channel, code: errorCode(err) }, 'delivery: step failed')
+        wait = pollMs
+      }
+      if (wait === 0) continue
+      const waker = new AbortController()
+      wakers.add(waker)
+      await sleep(Math.min(wait ?? pollMs, pollMs), waker.signal)
+      wakers.delete(waker)
+    }
+  }
+
+  return {
+    async start() {
+      if (running) return
+      recover()
+      running = true
+      loops = [...adapters].map(([name, adapter]) => loop(name, adapter, limiters.get(name)!))
+    },
+    async stop() {
+      running = false
+      for (const w of wakers) w.abort()
+      await Promise.all(loops)
+      loops = []
+    },
+    wake() {
+      for (const w of wakers) w.abort()
+    },
+    async drain() {
+      recover()
+      await Promise.all(
+        [...adapters].map(async ([name, adapter]) => {
+          const limiter = limiters.get(name)!
+          for (;;) {
+            const wait = await step(name, adapter, limiter)
+            if (wait === undefined) return
+            if (wait > 0) await sleep(wait)
+          }
+        }),
+      )
+    },
+  }
+}

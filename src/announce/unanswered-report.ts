@@ -1,0 +1,48 @@
+import type { UnansweredQuestion } from '../store/store.js'
+
+/** Questions that fold to the same text, with how often and where they were asked. */
+export interface UnansweredGroup {
+  /** The most recent wording. */
+  text: string
+  count: number
+  regions: string[]
+  channels: string[]
+  first: Date
+  last: Date
+}
+
+/** Groups unanswered questions by their folded text, most asked first (then most recent). */
+export function groupUnanswered(rows: UnansweredQuestion[]): UnansweredGroup[] {
+  const groups = new Map<string, UnansweredGroup>()
+  for (const r of rows) {
+    const key = r.normalized || r.text
+    const g = groups.get(key)
+    if (!g) {
+      groups.set(key, { text: r.text, count: 1, regions: r.region ? [r.region] : [], channels: [r.channel], first: r.at, last: r.at })
+      continue
+    }
+    g.count++
+    if (r.region && !g.regions.includes(r.region)) g.regions.push(r.region)
+    if (!g.channels.includes(r.channel)) g.channels.push(r.channel)
+    if (r.at < g.first) g.first = r.at
+    if (r.at >= g.last) {
+      g.last = r.at
+      g.text = r.text
+    }
+  }
+  return [...groups.values()].sort((a, b) => b.count - a.count || b.last.getTime() - a.last.getTime())
+}
+
+/** A short digest for admins: the total and the most asked questions. '' when there were none. */
+export function formatUnansweredDigest(groups: UnansweredGroup[], limit = 10): string {
+  if (groups.length === 0) return ''
+  const total = groups.reduce((n, g) => n + g.count, 0)
+  const lines = groups.slice(0, limit).map((g, i) => `${i + 1}. ${clip(g.text, 40)}（${g.count} 次${g.regions.length ? `，${g.regions.join('、')}` : ''}）`)
+  const rest = groups.length > limit ? `\n……另有 ${groups.length - limit} 类问题，用 kepu report unanswered 查看全部` : ''
+  return `近期有 ${total} 个问题没能回答（${groups.length} 类），问得最多的：\n${lines.join('\n')}${rest}`
+}
+
+function clip(s: string, n: number): string {
+  const chars = Array.from(s)
+  return chars.length > n ? `${chars.slice(0, n).join('')}…` : s
+}
