@@ -1,5 +1,6 @@
 import { Command } from 'commander'
 import { register as registerAsk } from './commands/ask.js'
+import { register as registerIcs } from './commands/ics.js'
 
 /**
  * The `kepu` command, the composition root: the only module that knows every part (adapters included).
@@ -9,5 +10,6 @@ const program = new Command('kepu').description('科普助手: science-literacy 
 
 // COMMANDS: each src/commands/<name>.ts registers itself here.
 registerAsk(program)
+registerIcs(program)
 
 await program.parseAsync(process.argv)
