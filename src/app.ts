@@ -20,6 +20,8 @@ export interface AppOptions {
   seedsDir?: string
   /** Where the built index is cached between runs; absent: built at every start. */
   cacheDir?: string
+  /** Build every index shard now (chat, serve, batch) rather than on each region's first question. */
+  warm?: boolean
   /** Handlers to run first (e.g. the unanswered-question recorder, subscriptions); composition order. */
   before?: Handler[]
 }
@@ -45,6 +47,7 @@ export function createApp(options: AppOptions = {}): App {
   const contentDir = options.contentDir ?? join(root, 'content')
   const seedsDir = options.seedsDir ?? join(root, 'seeds')
   const knowledge = loadKnowledgeBase({ contentDir, seedsDir, logger, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) })
+  if (options.warm) knowledge.index.warm()
   const handlers: Handler[] = [
     ...(options.before ?? []),
     createCommandHandler({ regions: knowledge.regions }),

@@ -27,7 +27,7 @@ export function register(program: Command): void {
     .option('--now <date>', 'answer as if it were this date or date-time (Asia/Shanghai)')
     .action(async (words: string[], opts: { jsonl?: boolean; region?: string; now?: string }) => {
       const logger = createLogger()
-      const app = createApp({ logger, cacheDir: cacheDir() })
+      const app = createApp({ logger, cacheDir: cacheDir(), warm: opts.jsonl === true })
       if (opts.jsonl) return batch(app)
       const now = opts.now ? parseNow(opts.now) : undefined
       if (opts.now && !now) {

@@ -3,9 +3,9 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 
 import { join } from 'node:path'
 import type { Logger } from '../core/logger.js'
 import { analyzeQuestion, type AnalyzedQuestion } from '../search/analyze-question.js'
-import { PlanIndex, type PlanIndexJSON } from '../search/plan-index.js'
+import { PlanIndex, type PlanShardJSON, type ShardStore } from '../search/plan-index.js'
 import { loadQueryVocabulary, type QueryVocabulary } from '../search/query-vocabulary.js'
-import { createTokenizer, type Tokenize } from '../search/tokenizer.js'
+import { createTokenizer, domainDictionary, type ChineseTokenizer, type Tokenize } from '../search/tokenizer.js'
 import { loadPlans } from './load-plans.js'
 import type { Plan } from './plan.js'
 import { RegionRegistry } from './region-registry.js'
@@ -41,18 +41,71 @@ export function loadKnowledgeBase(options: KnowledgeOptions): KnowledgeBase {
   const vocabulary = loadQueryVocabulary(synonymsFile)
   const plans = loadPlans(options.seedsDir)
   for (const plan of plans) regions.add({ name: plan.region })
-  const tokenize = createTokenizer()
   const fingerprint = planFingerprint(options.seedsDir, synonymsFile)
-  const index = loadOrBuildIndex(plans, tokenize, fingerprint, options)
+  const folder = options.cacheDir ? join(options.cacheDir, fingerprint) : undefined
+  const tokenizer = domainTokenizer(plans, vocabulary, regions, folder, options.logger)
+  const index = new PlanIndex(plans, tokenizer.tokenize, fingerprint, folder ? fileShardStore(folder, options.logger) : undefined)
   const byRegion = new Map(plans.map((p) => [p.region, p]))
   return {
     plans,
     regions,
     index,
     vocabulary,
-    tokenize,
-    analyze: (question) => analyzeQuestion(question, vocabulary, regions.all()),
+    tokenize: tokenizer.tokenize,
+    analyze: (question) => analyzeQuestion(question, vocabulary, regions.all(), tokenizer.cut),
     planOf: (region) => byRegion.get(region),
+  }
+}
+
+/**
+ * The tokenizer on a dictionary of this corpus's own words: read from the cache folder, or made from
+ * the full jieba dictionary once and saved there. Without a cache folder it is made in memory.
+ */
+function domainTokenizer(plans: Plan[], vocabulary: QueryVocabulary, regions: RegionRegistry, folder: string | undefined, logger?: Logger): ChineseTokenizer {
+  const file = folder ? join(folder, 'dictionary.txt') : undefined
+  if (file) {
+    try {
+      return createTokenizer({ dictionary: readFileSync(file, 'utf8') })
+    } catch {
+      // Not made yet: make it below.
+    }
+  }
+  const texts = plans.flatMap((p) => p.passages.flatMap((x) => [x.text, x.title, ...x.headings]))
+  const extra = [
+    ...vocabulary.questionWords,
+    ...vocabulary.regionWords,
+    ...vocabulary.synonyms.flatMap((s) => [s.say, ...s.means]),
+    ...regions.all().flatMap((r) => [r.name, r.short, ...r.aliases]),
+  ]
+  const dictionary = domainDictionary(texts, extra)
+  if (file && folder) writeAtomically(folder, file, dictionary, logger)
+  return createTokenizer({ dictionary })
+}
+
+function fileShardStore(folder: string, logger?: Logger): ShardStore {
+  const path = (region: string): string => join(folder, `shard-${createHash('sha256').update(region).digest('hex').slice(0, 12)}.json`)
+  return {
+    read(region) {
+      try {
+        return JSON.parse(readFileSync(path(region), 'utf8')) as PlanShardJSON
+      } catch {
+        return undefined
+      }
+    },
+    write(region, shard) {
+      writeAtomically(folder, path(region), JSON.stringify(shard), logger)
+    },
+  }
+}
+
+function writeAtomically(folder: string, file: string, data: string, logger?: Logger): void {
+  try {
+    mkdirSync(folder, { recursive: true })
+    const tmp = `${file}.${process.pid}.tmp`
+    writeFileSync(tmp, data)
+    renameSync(tmp, file)
+  } catch (err) {
+    logger?.warn({ code: 'E_INDEX_CACHE', err: err instanceof Error ? err.name : 'unknown' }, 'index cache not written')
   }
 }
 
@@ -65,29 +118,4 @@ export function planFingerprint(seedsDir: string, ...files: string[]): string {
   }
   for (const f of files) hash.update(readFileSync(f))
   return hash.digest('hex').slice(0, 16)
-}
-
-function loadOrBuildIndex(plans: Plan[], tokenize: Tokenize, fingerprint: string, options: KnowledgeOptions): PlanIndex {
-  const file = options.cacheDir ? join(options.cacheDir, 'plan-index.json') : undefined
-  if (file) {
-    try {
-      const json = JSON.parse(readFileSync(file, 'utf8')) as PlanIndexJSON
-      const loaded = PlanIndex.fromJSON(json, plans, tokenize, fingerprint)
-      if (loaded) return loaded
-    } catch {
-      // No cache yet, or an unreadable one: build anew below.
-    }
-  }
-  const index = PlanIndex.build(plans, tokenize, fingerprint)
-  if (file && options.cacheDir) {
-    try {
-      mkdirSync(options.cacheDir, { recursive: true })
-      const tmp = `${file}.${process.pid}.tmp`
-      writeFileSync(tmp, JSON.stringify(index.toJSON()))
-      renameSync(tmp, file)
-    } catch (err) {
-      options.logger?.warn({ code: 'E_INDEX_CACHE', err: err instanceof Error ? err.name : 'unknown' }, 'index cache not written')
-    }
-  }
-  return index
 }

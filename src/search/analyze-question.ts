@@ -1,7 +1,6 @@
 import type { Region } from '../knowledge/region-registry.js'
 import { foldText } from './fold-text.js'
 import type { QueryVocabulary } from './query-vocabulary.js'
-import { jieba } from './tokenizer.js'
 
 /**
  * What a question asks for, by its shape:
@@ -29,8 +28,11 @@ const NUMBER_SHAPE = /多少|几[个项场次所名人年万千百倍家处]?|�
 const LEAD_SHAPE = /谁|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|什么单位|牵头|负责|归.{0,6}管|主管|谁管/u
 const DEFINITION_SHAPE = /什么意思|是什么意思|什么是|指什么|是指|含义|定义/u
 
-/** Reads a question's shape and topic words. `regions` supplies the names to strip. */
-export function analyzeQuestion(question: string, vocabulary: QueryVocabulary, regions: readonly Region[]): AnalyzedQuestion {
+/**
+ * Reads a question's shape and topic words. `regions` supplies the names to strip; `cut` is the word
+ * segmenter (question words are dropped whole, so 「有效」 keeps its 「有」).
+ */
+export function analyzeQuestion(question: string, vocabulary: QueryVocabulary, regions: readonly Region[], cut: (text: string) => string[]): AnalyzedQuestion {
   const folded = foldText(question)
   const shape: QuestionShape = LEAD_SHAPE.test(folded) ? 'lead' : DEFINITION_SHAPE.test(folded) ? 'definition' : NUMBER_SHAPE.test(folded) ? 'number' : 'general'
   let text = folded
@@ -44,7 +46,7 @@ export function analyzeQuestion(question: string, vocabulary: QueryVocabulary, r
   const names = regions.flatMap((r) => [r.name, r.short, ...r.aliases].map(foldText)).filter((s) => s.length >= 2).sort((a, b) => b.length - a.length)
   for (const n of names) if (text.includes(n)) text = text.split(n).join(' ')
   const stop = new Set(vocabulary.questionWords)
-  const words = jieba().cut(text, false)
+  const words = cut(text)
   const topic = words
     .map((w) => (stop.has(w) || !/[\p{L}\p{N}]/u.test(w) ? ' ' : w))
     .join('')

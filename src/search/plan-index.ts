@@ -37,77 +37,95 @@ interface IndexedPassage {
   units: string
 }
 
-/** The serialised form of a PlanIndex (see `toJSON`). */
-export interface PlanIndexJSON {
+/** The serialised form of one shard (see `PlanIndex` and `ShardStore`). */
+export interface PlanShardJSON {
   version: number
   fingerprint: string
-  shards: Record<string, { index: AsPlainObject; df: [string, number][]; size: number }>
+  index: AsPlainObject
+  df: [string, number][]
+  size: number
+}
+
+/** Where built shards are kept between runs (a cache folder); any failure just means a rebuild. */
+export interface ShardStore {
+  read(region: string): PlanShardJSON | undefined
+  write(region: string, shard: PlanShardJSON): void
 }
 
 const INDEX_VERSION = 1
 const FIELDS = ['title', 'headings', 'text', 'units'] as const
-const FIGURE = /\d+(?:\.\d+)?\s*(?:-\s*\d+(?:\.\d+)?\s*)?(?:%|个|场|人|项|次|所|家|万|亿|平|名|支|处|期|座|门|家|批|余|以上|元|小时)/u
+const FIGURE = /\d+(?:\.\d+)?\s*(?:-\s*\d+(?:\.\d+)?\s*)?(?:%|个|场|人|项|次|所|家|万|亿|平|名|支|处|期|座|门|批|余|以上|元|小时)/u
 const SENTENCE = /[^。；;！!？?]+[。；;！!？?]?/gu
 
 /**
  * The search index over plan passages: one MiniSearch shard per region, so a question about one region
- * touches only that region's passages and thousands of plans stay fast. Results are re-ranked by the
- * sentence that answers best and by the question's shape. An index can be saved (`toJSON`) and loaded
- * (`fromJSON`) instead of rebuilt.
+ * touches only that region's passages and thousands of plans stay fast. A shard is built (or loaded
+ * from the `ShardStore`) the first time its region is searched, so startup does not grow with the
+ * corpus. Results are re-ranked by the sentence that answers best and by the question's shape.
  */
 export class PlanIndex {
   private readonly shards = new Map<string, Shard>()
+  private readonly byRegion = new Map<string, Passage[]>()
   private readonly passages = new Map<string, Passage>()
   /** Sentences of passages already ranked once, with their terms: ranking is the hot path. */
   private readonly sentenceCache = new Map<string, { sentences: { text: string; terms: Set<string> }[]; context: Set<string> }>()
 
-  private constructor(
+  /**
+   * @param fingerprint identifies the content (see `planFingerprint`); a stored shard of another
+   *   fingerprint is ignored.
+   */
+  constructor(
+    plans: readonly Plan[],
     private readonly tokenize: Tokenize,
-    readonly fingerprint: string,
-  ) {}
-
-  /** Builds every shard from the plans. `fingerprint` identifies the content (see `planFingerprint`). */
-  static build(plans: readonly Plan[], tokenize: Tokenize, fingerprint = ''): PlanIndex {
-    const idx = new PlanIndex(tokenize, fingerprint)
-    const byRegion = new Map<string, Passage[]>()
+    readonly fingerprint = '',
+    private readonly store?: ShardStore,
+  ) {
     for (const plan of plans) {
       for (const p of plan.passages) {
-        idx.passages.set(p.id, p)
-        byRegion.set(p.region, [...(byRegion.get(p.region) ?? []), p])
+        this.passages.set(p.id, p)
+        const list = this.byRegion.get(p.region)
+        if (list) list.push(p)
+        else this.byRegion.set(p.region, [p])
       }
     }
-    for (const [region, list] of byRegion) {
-      const index = idx.newMiniSearch()
-      const docs = list.map(toIndexed)
-      index.addAll(docs)
-      const df = new Map<string, number>()
-      for (const d of docs) for (const t of new Set(tokenize(foldText(`${d.title} ${d.text}`)))) df.set(t, (df.get(t) ?? 0) + 1)
-      idx.shards.set(region, { index, df, size: docs.length })
-    }
-    return idx
-  }
-
-  /** Loads a saved index; the plans must be the same ones (same fingerprint), or undefined is returned. */
-  static fromJSON(json: PlanIndexJSON, plans: readonly Plan[], tokenize: Tokenize, fingerprint: string): PlanIndex | undefined {
-    if (json.version !== INDEX_VERSION || json.fingerprint !== fingerprint) return undefined
-    const idx = new PlanIndex(tokenize, fingerprint)
-    for (const plan of plans) for (const p of plan.passages) idx.passages.set(p.id, p)
-    for (const [region, s] of Object.entries(json.shards)) {
-      const index = MiniSearch.loadJS<IndexedPassage>(s.index, idx.miniSearchOptions())
-      idx.shards.set(region, { index, df: new Map(s.df), size: s.size })
-    }
-    return idx
-  }
-
-  toJSON(): PlanIndexJSON {
-    const shards: PlanIndexJSON['shards'] = {}
-    for (const [region, s] of this.shards) shards[region] = { index: s.index.toJSON(), df: [...s.df], size: s.size }
-    return { version: INDEX_VERSION, fingerprint: this.fingerprint, shards }
   }
 
   /** Regions that have passages. */
   regions(): string[] {
-    return [...this.shards.keys()]
+    return [...this.byRegion.keys()]
+  }
+
+  /** Builds (or loads) every shard now instead of on first use; returns how many were built. */
+  warm(): number {
+    let built = 0
+    for (const region of this.byRegion.keys()) if (!this.shards.has(region) && this.shard(region).built) built++
+    return built
+  }
+
+  /** A shard as JSON, for saving (builds it if needed). */
+  shardJSON(region: string): PlanShardJSON | undefined {
+    const s = this.byRegion.has(region) ? this.shard(region) : undefined
+    return s && { version: INDEX_VERSION, fingerprint: this.fingerprint, index: s.index.toJSON(), df: [...s.df], size: s.size }
+  }
+
+  private shard(region: string): Shard & { built?: boolean } {
+    const have = this.shards.get(region)
+    if (have) return have
+    const stored = this.store?.read(region)
+    if (stored && stored.version === INDEX_VERSION && stored.fingerprint === this.fingerprint) {
+      const loaded = { index: MiniSearch.loadJS<IndexedPassage>(stored.index, this.miniSearchOptions()), df: new Map(stored.df), size: stored.size }
+      this.shards.set(region, loaded)
+      return loaded
+    }
+    const docs = (this.byRegion.get(region) ?? []).map(toIndexed)
+    const index = new MiniSearch<IndexedPassage>(this.miniSearchOptions())
+    index.addAll(docs)
+    const df = new Map<string, number>()
+    for (const d of docs) for (const t of new Set(this.tokenize(foldText(`${d.title} ${d.text}`)))) df.set(t, (df.get(t) ?? 0) + 1)
+    const shard = { index, df, size: docs.length }
+    this.shards.set(region, shard)
+    this.store?.write(region, { version: INDEX_VERSION, fingerprint: this.fingerprint, index: index.toJSON(), df: [...df], size: docs.length })
+    return { ...shard, built: true }
   }
 
   /** Passages for a question, best first. */
@@ -117,7 +135,8 @@ export class PlanIndex {
     if (!query) return []
     const topicTerms = [...new Set(this.tokenize(question.topic))]
     const expansionTerms = [...new Set(this.tokenize(question.expansions.join(' ')))].filter((t) => !topicTerms.includes(t))
-    const shards = options.region ? [this.shards.get(options.region)].filter((s): s is Shard => !!s) : [...this.shards.values()]
+    const regions = options.region ? [options.region].filter((r) => this.byRegion.has(r)) : [...this.byRegion.keys()]
+    const shards = regions.map((r) => this.shard(r))
     const hits: SearchHit[] = []
     for (const shard of shards) {
       const found = shard.index.search(query, { boost: { title: 2, headings: 1.2, text: 1, units: 0.6 }, combineWith: 'OR' }).slice(0, 12)
