@@ -93,7 +93,7 @@ export function splitBlocks(raw: string): Block[] {
     }
     if (!line) continue
     // A long paragraph without closing punctuation was cut by a page break; a short one is a heading.
-    if (para !== undefined && !TERMINAL.test(para) && !startsNewItem(line) && !UNIT_LINE.test(para) && (para.length > 30 || hasOpenBracket(para))) {
+    if (para !== undefined && !TERMINAL.test(para) && !startsNewItem(line) && !UNIT_LINE.test(para) && (!looksLikeHeading(para) || hasOpenBracket(para))) {
       para += line
       continue
     }
