@@ -67,15 +67,16 @@ export function checkMessage(text: string, knowledge: FraudKnowledge): ScamCheck
  * or undefined when none matches. Used for checked messages and for questions alike.
  */
 export function matchType(text: string, knowledge: FraudKnowledge): ScamType | undefined {
-  let best: ScamType | undefined
-  let bestCount = 0
+  return rankType(text, knowledge)?.type
+}
+
+/** The best-matching scam type with its number of keyword hits, or undefined when no keyword matches. */
+export function rankType(text: string, knowledge: FraudKnowledge): { type: ScamType; hits: number } | undefined {
+  let best: { type: ScamType; hits: number } | undefined
   for (const type of knowledge.types) {
-    let count = 0
-    for (const k of type.keywords) if (k.test(text)) count++
-    if (count > bestCount) {
-      best = type
-      bestCount = count
-    }
+    let hits = 0
+    for (const k of type.keywords) if (k.test(text)) hits++
+    if (hits > (best?.hits ?? 0)) best = { type, hits }
   }
   return best
 }

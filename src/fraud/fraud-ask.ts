@@ -1,0 +1,120 @@
+import type { FraudKnowledge, FraudTopic, ScamType } from './fraud-knowledge.js'
+import { checkMessage, matchType, rankType, type ScamCheck } from './scam-check.js'
+
+/** How a message came to be checked. */
+export type CheckSource = 'forwarded' | 'pasted' | 'situation' | 'unasked'
+
+/** What the resident wants from the fraud helper, read from the shape of the message. */
+export type FraudAsk =
+  | { kind: 'check'; source: CheckSource; check: ScamCheck }
+  | { kind: 'topic'; topic: FraudTopic; type: ScamType | undefined }
+  | { kind: 'tips'; page: number | undefined }
+  | { kind: 'type'; type: ScamType }
+  | { kind: 'pass' }
+
+// 「帮我看看」「这是诈骗吗」「是不是骗子」「靠谱吗」…: the resident asks for a judgement.
+const CHECK_REQUEST =
+  /帮[我忙]?(看看|看一?下|瞧瞧|查查|查一?下|鉴定|判断|分析)|你(看看|瞧瞧)|是不是(诈骗|骗子|骗局|骗人|假的|真的)|是否(诈骗|骗局|真实)|是(诈骗|骗子|骗局|骗人的|假的)吗|是真的吗|真的假的|靠谱吗|可信吗|能信吗|会不会是骗/
+// The resident tells what happened to them: 「有人打电话说…」「对方要我…」.
+const NARRATIVE = /有人|对方|陌生人|陌生电话|自称|接到|收到|打来|来电|打电话|发短信|发来|发消息|加我|让我|要我|叫我|说我|问我要|给我打/
+// A question about the plans (departments, targets), not about fraud itself: the plan handlers answer it.
+const PLAN_QUESTION =
+  /牵头|分工|责任单位|责任部门|职责|实施方案|纲要|提升行动|智慧助老|哪个部门|哪些部门|什么部门|哪个单位|哪些单位|谁负责|谁来负责|谁牵头|谁管|归[^，。？?]{0,4}管|目标|比例|指标|十四五|科学素质/
+// Something did happen to the resident: then even a 「找哪个部门」 question is ours.
+const INCIDENT = /被骗|上当|受骗|骗走|报警|转账了|转了钱/
+// A date question about an activity or observance: the calendar answers it.
+const WHEN_QUESTION = /哪天|几号|什么时候|哪一天|几月|日期/
+const WHEN_SUBJECT = /[日节周月]|活动|讲座|宣传/
+// A question about a scam that leaves no doubt it is about fraud, or one that only asks what to do.
+const FRAUD_WORDS = /骗|诈|是真的吗|真的假的|靠谱|可信|能信|套路|上当|坑/
+const ADVICE_WORDS = /怎么办|咋办|能赚钱|能不能|可以[^，。？?]{0,3}吗|要不要|注意什么|怎么(识别|防|应对|处理|回事)/
+// What a pasted message looks like: an SMS signature, a web address, the formal 您.
+const MESSAGE_LOOK = /^【[^】]{1,20}】|https?:\/\/|www\.|[a-z0-9-]+\.(com|cn|cc|top|xyz|vip|net|icu)|您/i
+const TIPS_PAGE = /^防骗提醒\s*(?:第\s*)?(\d{1,2})?\s*条?$/
+const CLAUSE = /[，,。；;！!？?\s]+/
+
+/**
+ * Reads what a message asks of the fraud helper. Pure: the order of the rules is the design.
+ * forwarded → check the whole text; a plan or calendar question → pass; 「帮我看看：…」 with a pasted message →
+ * check the pasted part; a described situation with red flags → check; a general question → its topic; a question
+ * about one scam type → that type; an unasked paste with strong red flags → check; anything else → pass.
+ */
+export function readFraudAsk(text: string, forwarded: boolean, knowledge: FraudKnowledge): FraudAsk {
+  const t = text.trim()
+  if (!t) return { kind: 'pass' }
+  if (forwarded) return { kind: 'check', source: 'forwarded', check: checkMessage(t, knowledge) }
+
+  const request = CHECK_REQUEST.test(t)
+  const pasted = request ? pastedPart(t) : undefined
+  if (pasted) return { kind: 'check', source: 'pasted', check: checkMessage(pasted, knowledge) }
+
+  if (PLAN_QUESTION.test(t) && !INCIDENT.test(t)) return { kind: 'pass' }
+  if (WHEN_QUESTION.test(t) && WHEN_SUBJECT.test(t) && !INCIDENT.test(t)) return { kind: 'pass' }
+
+  const page = TIPS_PAGE.exec(t)
+  if (page) return { kind: 'tips', page: page[1] ? Number(page[1]) : undefined }
+
+  const topic = knowledge.topics.find((tp) => tp.triggers.some((re) => re.test(t)))
+  const type = typeAskedAbout(t, knowledge)
+  if (topic?.id === 'cheated') return { kind: 'topic', topic, type: matchType(t, knowledge) }
+
+  const check = checkMessage(t, knowledge)
+  if (NARRATIVE.test(t) && check.risk !== 'low') return { kind: 'check', source: 'situation', check }
+
+  if (topic) {
+    // A generic topic gives way to the scam type the question names: 「怎么识别刷单诈骗」 is about 刷单.
+    if (type && (topic.id === 'tips' || topic.id === 'types-list' || topic.id === 'check-how')) return { kind: 'type', type }
+    if (topic.id === 'tips') return { kind: 'tips', page: undefined }
+    return { kind: 'topic', topic, type: undefined }
+  }
+  if (type) return { kind: 'type', type }
+  if (check.risk === 'high' || (check.risk === 'medium' && MESSAGE_LOOK.test(t))) return { kind: 'check', source: 'unasked', check }
+  if (request) {
+    const how = knowledge.topics.find((tp) => tp.id === 'check-how')
+    if (how) return { kind: 'topic', topic: how, type: undefined }
+  }
+  return { kind: 'pass' }
+}
+
+/**
+ * The message pasted after a request: after a colon (「帮我看看这条短信：…」), inside quotes, or the request
+ * clauses removed when the rest looks like a message (【…】, a web address, 您). Undefined when nothing is pasted.
+ */
+export function pastedPart(text: string): string | undefined {
+  const colon = /[:：](?!\/\/)/.exec(text)
+  if (colon && colon.index < text.length - 1) {
+    const head = text.slice(0, colon.index)
+    if (CHECK_REQUEST.test(head) || /短信|消息|信息|微信|电话|内容|链接|说/.test(head)) {
+      const body = dropRequestClauses(text.slice(colon.index + 1))
+      if (Array.from(body).length >= 4) return body
+    }
+  }
+  const quoted = /[「“"‘『]([^」”"’』]{6,})[」”"’』]/.exec(text)
+  if (quoted) return quoted[1]!.trim()
+  const rest = dropRequestClauses(text)
+  if (rest !== text.trim() && MESSAGE_LOOK.test(rest) && Array.from(rest).length >= 8) return rest
+  return undefined
+}
+
+/** Removes short clauses that only ask for a judgement (「这是诈骗吗」「帮我看看」) from either end. */
+function dropRequestClauses(text: string): string {
+  const parts = text.trim().split(CLAUSE).filter(Boolean)
+  const isRequest = (p: string): boolean => CHECK_REQUEST.test(p) && Array.from(p).length <= 16
+  while (parts.length && isRequest(parts[parts.length - 1]!)) parts.pop()
+  while (parts.length && isRequest(parts[0]!)) parts.shift()
+  if (!parts.length) return ''
+  // Keep the original punctuation between the remaining clauses.
+  const first = text.indexOf(parts[0]!)
+  const last = text.lastIndexOf(parts[parts.length - 1]!) + parts[parts.length - 1]!.length
+  return text.slice(first, last).trim()
+}
+
+/** The scam type a question is about, when the question is plainly about fraud or asks what to do. */
+function typeAskedAbout(text: string, knowledge: FraudKnowledge): ScamType | undefined {
+  const strong = FRAUD_WORDS.test(text)
+  const weak = ADVICE_WORDS.test(text)
+  if (!strong && !weak) return undefined
+  const best = rankType(text, knowledge)
+  if (!best) return undefined
+  return strong || best.hits >= 2 ? best.type : undefined
+}

@@ -1,0 +1,148 @@
+import type { ReplyWithMore } from '../core/bot.js'
+import type { Choice } from '../core/reply.js'
+import type { CheckSource } from './fraud-ask.js'
+import type { FraudKnowledge, FraudTopic, ScamType } from './fraud-knowledge.js'
+import type { ScamCheck } from './scam-check.js'
+
+/** The length a chat reply aims at; longer text moves behind 「更多」. */
+export const REPLY_TARGET_CHARS = 300
+
+/** How to write: normal, or 长辈模式 (one idea, short sentences, a numbered menu). */
+export interface RenderOptions {
+  elder: boolean
+}
+
+const LOW_TEXT = '没发现典型诈骗特征，仍请通过官方电话核实。'
+const BACK_TO_MENU: Choice = { label: '回到菜单', value: '菜单' }
+const CHEATED: Choice = { label: '被骗了怎么办', value: '被骗了怎么办' }
+
+/** The answer to a scam check; carries `fraud` {risk, signals, type?}. */
+export function renderCheck(check: ScamCheck, source: CheckSource, k: FraudKnowledge, o: RenderOptions): ReplyWithMore {
+  const positive = check.hits.filter((h) => h.weight > 0)
+  const type = check.scamType
+  const advice = positive.find((h) => h.advice)?.advice ?? type?.todo[0]
+  const about = source === 'situation' ? '您说的情况' : '这条消息'
+  const fraud = { risk: check.risk, signals: check.signals, ...(check.type ? { type: check.type } : {}) }
+
+  if (o.elder) {
+    const lines: string[] = []
+    if (check.risk === 'high') lines.push(`${about}很可能是诈骗！`)
+    else if (check.risk === 'medium') lines.push(`${about}有诈骗风险，要小心。`)
+    else lines.push(LOW_TEXT)
+    if (positive[0] && check.risk !== 'low') lines.push(`原因：${positive[0].label}。`)
+    if (check.risk !== 'low') lines.push(type?.tip ?? advice ?? '先别转钱，别点链接。')
+    lines.push(k.hotlines.elderLine)
+    const rest = [...positive.slice(1).map((h) => `· ${h.label}`), ...(type ? type.todo : [])]
+    const choices: Choice[] = rest.length && check.risk !== 'low' ? [{ label: '看更多原因', value: '更多' }, CHEATED, BACK_TO_MENU] : [CHEATED, BACK_TO_MENU]
+    return withMenu({ text: lines.join('\n'), answered: true, intent: 'fraud', fraud, ...(rest.length && check.risk !== 'low' ? { more: rest.join('\n') } : {}) }, choices)
+  }
+
+  const lines: string[] = []
+  if (check.risk === 'high') lines.push(`【高风险】${about}很可能是诈骗！`)
+  else if (check.risk === 'medium') lines.push(`【有风险】${about}有诈骗的可疑之处，请小心。`)
+  else lines.push(`【低风险】${LOW_TEXT}`)
+  const shown = positive.slice(0, 3)
+  if (shown.length) lines.push(`${check.risk === 'low' ? '留意' : '可疑之处'}：${shown.map((h, i) => `${i + 1}. ${h.label}`).join('；')}`)
+  if (check.risk === 'low') lines.push('涉及转账、验证码、链接的事，先打对方的官方电话或问问家人。')
+  else {
+    if (type) lines.push(`像是「${type.name}」骗局：${type.tip}`)
+    if (advice && advice !== type?.tip) lines.push(advice)
+  }
+  lines.push(k.hotlines.line)
+  const more: string[] = []
+  if (positive.length > shown.length) more.push(`其他可疑之处：${positive.slice(shown.length).map((h) => h.label).join('；')}`)
+  if (type && check.risk !== 'low') more.push(`「${type.name}」常见套路：${type.how}`, `怎么办：${type.todo.join('；')}`)
+  return fit({ text: lines.join('\n'), answered: true, intent: 'fraud', fraud }, more)
+}
+
+/** A general answer (hotline, 验证码, 被骗了怎么办 …); `type` adds that type's advice to 「被骗了怎么办」. */
+export function renderTopic(topic: FraudTopic, type: ScamType | undefined, k: FraudKnowledge, o: RenderOptions): ReplyWithMore {
+  if (topic.id === 'types-list') return renderTypesList(k, o)
+  if (o.elder && topic.elder.length) {
+    const lines = [...topic.elder]
+    if (type) lines.push(type.tip)
+    return withMenu({ text: ensureHotline(lines.join('\n'), k.hotlines.elderLine), answered: true, intent: 'fraud' }, [BACK_TO_MENU])
+  }
+  let text = topic.text.trim() || k.hotlines.line
+  const more: string[] = []
+  if (type) {
+    const extra = `「${type.name}」：${type.todo.join('；')}`
+    if (Array.from(text).length + Array.from(extra).length < REPLY_TARGET_CHARS) text = `${text}\n${extra}`
+    else more.push(extra)
+  }
+  return fit({ text: ensureHotline(text, k.hotlines.line), answered: true, intent: 'fraud' }, more)
+}
+
+/** What one scam type is, how it goes and what to do. */
+export function renderType(type: ScamType, k: FraudKnowledge, o: RenderOptions): ReplyWithMore {
+  if (o.elder) {
+    const text = [`「${type.name}」是诈骗。`, type.tip, type.todo[0]!, k.hotlines.elderLine].join('\n')
+    return withMenu({ text, answered: true, intent: 'fraud', more: [type.how, ...type.todo.slice(1)].join('\n') }, [
+      { label: '看怎么回事', value: '更多' },
+      BACK_TO_MENU,
+    ])
+  }
+  const text = ensureHotline([`「${type.name}」是常见诈骗。`, `套路：${type.how}`, `记住：${type.todo.join('；')}。`].join('\n'), k.hotlines.line)
+  return fit({ text, answered: true, intent: 'fraud' }, [`识别要点：${type.flags.join('；')}。`])
+}
+
+/** Anti-fraud tips: the list in normal mode, one tip per message in 长辈模式 (「防骗提醒 2」 is the next one). */
+export function renderTips(page: number | undefined, k: FraudKnowledge, o: RenderOptions): ReplyWithMore {
+  const n = k.tips.length
+  if (o.elder) {
+    const i = Math.min(Math.max(page ?? 1, 1), n)
+    const text = [`防骗提醒（${i}/${n}）`, k.tips[i - 1]!, k.hotlines.elderLine].join('\n')
+    const next: Choice[] = i < n ? [{ label: '看下一条', value: `防骗提醒 ${i + 1}` }, BACK_TO_MENU] : [{ label: '从头再看', value: '防骗提醒 1' }, BACK_TO_MENU]
+    return withMenu({ text, answered: true, intent: 'fraud' }, next)
+  }
+  const head = '老年朋友防骗，记住这几条：'
+  const lines = k.tips.map((tip, i) => `${i + 1}. ${tip}`)
+  return fit({ text: ensureHotline([head, ...lines].join('\n'), k.hotlines.line), answered: true, intent: 'fraud' }, [])
+}
+
+/** The names of the scam types the bot knows. */
+export function renderTypesList(k: FraudKnowledge, o: RenderOptions): ReplyWithMore {
+  if (o.elder) {
+    return withMenu({ text: ['常见骗局很多，一条一条看最好记。', k.hotlines.elderLine].join('\n'), answered: true, intent: 'fraud' }, [
+      { label: '看防骗提醒', value: '防骗提醒' },
+      BACK_TO_MENU,
+    ])
+  }
+  const names = k.types.map((t) => t.name.replace(/（.*?）/g, '')).join('、')
+  const text = `常见骗局有：${names}。想了解哪一种，直接问我，比如「刷单返利是真的吗」。\n${k.hotlines.line}`
+  return fit({ text, answered: true, intent: 'fraud' }, [])
+}
+
+/** Appends the numbered menu 「回复 1 …」 to the text and puts the choices on the reply. */
+export function withMenu<R extends ReplyWithMore>(reply: R, choices: Choice[]): R {
+  if (!choices.length) return reply
+  return { ...reply, text: `${reply.text}\n${menuText(choices)}`, choices }
+}
+
+/** 「回复 1 查看防骗提醒」, one line per choice. */
+export function menuText(choices: Choice[]): string {
+  return choices.map((c, i) => `回复 ${i + 1} ${c.label}`).join('\n')
+}
+
+/** Adds the hotline line when a text names neither 96110 nor 110. */
+export function ensureHotline(text: string, line: string): string {
+  return /96110|(^|\D)110(\D|$)/.test(text) ? text : `${text}\n${line}`
+}
+
+/**
+ * Keeps a reply near the target length: whole lines past it move to `more` (the hotline line, always last, stays).
+ * `extra` is added to `more` after them.
+ */
+export function fit(reply: ReplyWithMore, extra: string[]): ReplyWithMore {
+  const lines = reply.text.split('\n')
+  const moved: string[] = []
+  const len = (ls: string[]): number => Array.from(ls.join('\n')).length
+  while (len(lines) > REPLY_TARGET_CHARS && lines.length > 2) moved.push(...lines.splice(lines.length - 2, 1))
+  const more = [...moved.reverse(), ...extra].filter(Boolean)
+  const out: ReplyWithMore = { ...reply, text: lines.join('\n') }
+  if (more.length) {
+    out.text += '\n（回复「更多」看详细说明）'
+    out.more = more.join('\n')
+  }
+  return out
+}

@@ -1,0 +1,6 @@
+export { loadFraudKnowledge, type FraudKnowledge, type FraudSignal, type FraudTopic, type ScamType } from './fraud-knowledge.js'
+export { checkMessage, matchType, rankType, type ScamCheck, type SignalHit } from './scam-check.js'
+export { readFraudAsk, pastedPart, type FraudAsk, type CheckSource } from './fraud-ask.js'
+export { createFraudHandler, type FraudHandlerDeps } from './fraud-handler.js'
+export { createElderModeHandler, type ElderModeHandlerDeps } from './elder-mode-handler.js'
+export { findHosts, judgeHost, type HostJudgement, type LinkRules } from './link-hosts.js'
