@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import type { Logger } from '../core/logger.js'
 import { analyzeQuestion, type AnalyzedQuestion } from '../search/analyze-question.js'
 import { PlanIndex, type PlanShardJSON, type ShardStore } from '../search/plan-index.js'
@@ -41,7 +41,7 @@ export function loadKnowledgeBase(options: KnowledgeOptions): KnowledgeBase {
   const vocabulary = loadQueryVocabulary(synonymsFile)
   const plans = loadPlans(options.seedsDir)
   for (const plan of plans) regions.add({ name: plan.region })
-  const fingerprint = planFingerprint(options.seedsDir, synonymsFile)
+  const fingerprint = planFingerprint(plans, readFileSync(synonymsFile, 'utf8'))
   const folder = options.cacheDir ? join(options.cacheDir, fingerprint) : undefined
   const tokenizer = domainTokenizer(plans, vocabulary, regions, folder, options.logger)
   const index = new PlanIndex(plans, tokenizer.tokenize, fingerprint, folder ? fileShardStore(folder, options.logger) : undefined)
@@ -78,7 +78,10 @@ function domainTokenizer(plans: Plan[], vocabulary: QueryVocabulary, regions: Re
     ...regions.all().flatMap((r) => [r.name, r.short, ...r.aliases]),
   ]
   const dictionary = domainDictionary(texts, extra)
-  if (file && folder) writeAtomically(folder, file, dictionary, logger)
+  if (file && folder) {
+    writeAtomically(folder, file, dictionary, logger)
+    pruneSiblings(folder)
+  }
   return createTokenizer({ dictionary })
 }
 
@@ -98,6 +101,16 @@ function fileShardStore(folder: string, logger?: Logger): ShardStore {
   }
 }
 
+/** Removes caches of other fingerprints beside `folder`: they can never be used again. */
+function pruneSiblings(folder: string): void {
+  const parent = dirname(folder)
+  try {
+    for (const name of readdirSync(parent)) if (/^[0-9a-f]{16}$/u.test(name) && join(parent, name) !== folder) rmSync(join(parent, name), { recursive: true, force: true })
+  } catch {
+    // A cache we cannot tidy costs disk space only.
+  }
+}
+
 function writeAtomically(folder: string, file: string, data: string, logger?: Logger): void {
   try {
     mkdirSync(folder, { recursive: true })
@@ -109,13 +122,15 @@ function writeAtomically(folder: string, file: string, data: string, logger?: Lo
   }
 }
 
-/** A hash of the seed texts and the tokenizer-relevant content: a changed file means a rebuilt index. */
-export function planFingerprint(seedsDir: string, ...files: string[]): string {
+/**
+ * A hash of what the index is built from: the parsed passages (so a parser change counts as well as a
+ * seed edit) and the vocabulary text. A changed hash means a rebuilt index.
+ */
+export function planFingerprint(plans: readonly Plan[], ...texts: string[]): string {
   const hash = createHash('sha256')
-  for (const n of readdirSync(seedsDir).filter((n) => n.endsWith('.txt')).sort()) {
-    hash.update(n)
-    hash.update(readFileSync(join(seedsDir, n)))
+  for (const plan of plans) {
+    for (const p of plan.passages) hash.update(`${p.id}\u0000${p.title}\u0000${p.headings.join('/')}\u0000${p.text}\u0000${p.leads.join('、')}\u0000${p.units.join('、')}\n`)
   }
-  for (const f of files) hash.update(readFileSync(f))
+  for (const t of texts) hash.update(t)
   return hash.digest('hex').slice(0, 16)
 }
