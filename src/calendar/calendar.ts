@@ -49,6 +49,9 @@ export interface Calendar {
   matchObservance(text: string): AliasHit<Observance> | undefined
 }
 
+/** How many years ahead next() looks. */
+const NEXT_LOOKAHEAD_YEARS = 12
+
 /** Builds a calendar over validated content. */
 export function createCalendar(observances: readonly Observance[], events: readonly RegionalEvent[]): Calendar {
   const match = createAliasMatcher(observances.map((o) => ({ names: [o.name, ...o.aliases], value: o })))
@@ -94,7 +97,9 @@ export function createCalendar(observances: readonly Observance[], events: reado
   function next(o: Observance, now: Date | LocalDay): Occurrence | undefined {
     const today = typeof now === 'string' ? now : dayOf(now)
     const year = Number(today.slice(0, 4))
-    for (let y = year - 1; y <= year + 3; y++) {
+    // Start a year back (a span across New Year may still be on); look far enough ahead for an
+    // observance that begins in a later year (全国科普月 from 2025).
+    for (let y = Math.max(year - 1, o.since ?? 0); y <= year + NEXT_LOOKAHEAD_YEARS; y++) {
       const hit = inYear(o, y).find((occ) => occ.end >= today)
       if (hit) return hit
     }

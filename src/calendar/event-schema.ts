@@ -8,10 +8,11 @@ export const ORGANISER_NOTE = '以主办方通知为准'
 /** `2026-09-19T09:30` (Asia/Shanghai wall time, optionally with an explicit `+08:00`) or a bare date for all-day events. */
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2})(?:T([01]\d|2[0-3]):([0-5]\d)(?:\+08:00)?)?$/
 
-const when = z.string().refine((s) => {
-  const m = DATE_TIME.exec(s)
-  return !!m && isDay(m[1]!)
-}, { message: 'expected YYYY-MM-DD or YYYY-MM-DDTHH:mm (Asia/Shanghai)' })
+const when = z
+  .string()
+  .regex(DATE_TIME, 'expected YYYY-MM-DD or YYYY-MM-DDTHH:mm (Asia/Shanghai)')
+  .refine((s) => isDay(s.slice(0, 10)), { message: 'not a calendar date' })
+  .describe('Asia/Shanghai: YYYY-MM-DDTHH:mm, or YYYY-MM-DD for an all-day event')
 
 /** One local activity a region's staff publish. */
 export const localEventSchema = z.object({
@@ -29,9 +30,9 @@ export const localEventSchema = z.object({
   summary: z.string().max(120).optional(),
   note: z.string().refine((s) => s.includes(ORGANISER_NOTE), { message: `must say ${ORGANISER_NOTE}` }),
 }).strict().superRefine((e, ctx) => {
-  if (DATE_TIME.test(e.start) && DATE_TIME.test(e.end) && e.end < e.start) {
-    ctx.addIssue({ code: 'custom', path: ['end'], message: `end ${e.end} is before start ${e.start}` })
-  }
+  if (!DATE_TIME.test(e.start) || !DATE_TIME.test(e.end)) return
+  if (e.start.includes('T') !== e.end.includes('T')) ctx.addIssue({ code: 'custom', path: ['end'], message: 'start and end must both have a time or both be dates' })
+  else if (e.end < e.start) ctx.addIssue({ code: 'custom', path: ['end'], message: `end ${e.end} is before start ${e.start}` })
 })
 export type LocalEvent = z.infer<typeof localEventSchema>
 

@@ -66,7 +66,7 @@ const lunarRule = z.object({
 export const ruleSchema = z.discriminatedUnion('kind', [fixedRule, nthWeekdayRule, rruleRule, monthRule, solarTermRule, lunarRule])
 export type Rule = z.infer<typeof ruleSchema>
 
-const day = z.string().refine(isDay, { message: 'expected a date YYYY-MM-DD' })
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine(isDay, { message: 'not a calendar date' })
 
 /** A year whose official dates differ from the rule: these dates win. */
 export const overrideSchema = z.object({
