@@ -7,7 +7,7 @@ export interface CleanText {
   truncated: boolean
 }
 
-// Zero-width and bidi controls, other control characters (tabs and newlines become spaces).
+// Zero-width and bidi controls and other control characters are dropped; tabs and newlines become spaces.
 const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\u00AD]/g
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g
@@ -21,7 +21,7 @@ export function cleanText(raw: string, max = MAX_QUESTION_CHARS): CleanText {
   // Cut generously before normalising so that a 100 KB paste costs little.
   const pre = s.length > max * 4
   if (pre) s = s.slice(0, max * 4)
-  s = s.normalize('NFKC').replace(INVISIBLE, '').replace(CONTROL, ' ').replace(/[\t\r\n\u3000 ]+/g, ' ').trim()
+  s = s.normalize('NFKC').replace(INVISIBLE, '').replace(CONTROL, '').replace(/[\t\r\n\u3000 ]+/g, ' ').trim()
   const chars = Array.from(s)
   if (chars.length > max) return { text: chars.slice(0, max).join(''), truncated: true }
   return { text: s, truncated: pre }
