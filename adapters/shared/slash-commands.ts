@@ -21,7 +21,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   { command: 'events', description: '近期科普活动和纪念日', toText: (arg) => arg || '最近有什么科普活动' },
   { command: 'tips', description: '防诈骗小提示', toText: (arg) => arg || '老年人怎么防诈骗' },
   { command: 'check', description: '查一条消息是不是诈骗：/check 消息内容', toText: (arg) => arg || '怎么识别诈骗消息', forwardsArg: true },
-  { command: 'region', description: '设置所在地区：/region 东营', toText: (arg) => (arg ? `我在${arg}` : '切换地区') },
+  { command: 'region', description: '设置所在地区：/region 东营', toText: (arg) => (arg ? `我在${arg}` : '/region') },
   { command: 'elder', description: '长辈模式：大字简答', toText: () => '长辈模式' },
   { command: 'more', description: '看上一条回答的更多内容', toText: () => '更多' },
 ]

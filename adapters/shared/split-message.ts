@@ -1,4 +1,4 @@
-/** Telegram's limit on one message's text, in UTF-16 code units. */
+/** Telegram's limit on one message's text, in UTF-16 code units (the default piece size). */
 export const TELEGRAM_MAX_TEXT = 4096
 
 // Strongest boundary first: a paragraph, a line, the end of a sentence, a clause, a space.

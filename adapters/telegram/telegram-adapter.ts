@@ -9,7 +9,8 @@ import { silentLogger, type Logger } from '../../src/core/logger.js'
 import { MESSAGES, msg } from '../../src/core/messages-zh.js'
 import type { Reply } from '../../src/core/reply.js'
 import { SLASH_COMMANDS } from '../shared/slash-commands.js'
-import { splitMessage } from './split-message.js'
+import { splitMessage } from '../shared/split-message.js'
+import { abortableSleep, waitAll } from '../shared/wait.js'
 import { toDeliveryError } from './to-delivery-error.js'
 import { toIncoming, type BotIdentity, type MappedUpdate, type TgUpdate } from './to-incoming.js'
 
@@ -412,36 +413,4 @@ export class TelegramAdapter implements Adapter {
 /** Builds the Telegram adapter. */
 export function createTelegramAdapter(options: TelegramAdapterOptions): TelegramAdapter {
   return new TelegramAdapter(options)
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve()
-    const timer = setTimeout(done, ms)
-    function done(): void {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    signal.addEventListener('abort', done, { once: true })
-  })
-}
-
-/** Waits for every promise in a (changing) set, up to `ms`; true when all settled. */
-async function waitAll(set: Set<Promise<void>>, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms
-  while (set.size) {
-    const left = deadline - Date.now()
-    if (left <= 0) return false
-    let timer: NodeJS.Timeout | undefined
-    const timedOut = await Promise.race([
-      Promise.allSettled([...set]).then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), left)
-      }),
-    ])
-    clearTimeout(timer)
-    if (timedOut) return set.size === 0
-  }
-  return true
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { splitMessage } from '../../../adapters/telegram/split-message.js'
+import { splitMessage } from '../../../adapters/shared/split-message.js'
 
 describe('splitMessage', () => {
   it('keeps a short text whole', () => {
