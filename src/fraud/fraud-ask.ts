@@ -30,6 +30,8 @@ const FRAUD_WORDS = /骗|诈|是真的吗|真的假的|靠谱|可信|能信|套�
 const ADVICE_WORDS = /怎么办|咋办|能赚钱|能不能|可以[^，。？?]{0,3}吗|要不要|注意什么|怎么(识别|防|应对|处理|回事)/
 // What a pasted message looks like: an SMS signature, a web address, the formal 您.
 const MESSAGE_LOOK = /^【[^】]{1,20}】|https?:\/\/|www\.|[a-z0-9-]+\.(com|cn|cc|top|xyz|vip|net|icu)|您/i
+// Any sign that a message is a question, so that naming a scam type is asking about it.
+const QUESTION = /[吗呢?？]|什么|怎么|如何|咋|靠谱|真的|能不能|可以|要不要|是不是|会不会|哪些|注意|识别|防范|小心/
 const TIPS_PAGE = /^防骗提醒\s*(?:第\s*)?(\d{1,2})?\s*条?$/
 const CLAUSE = /[，,。；;！!？?\s]+/
 
@@ -109,12 +111,33 @@ function dropRequestClauses(text: string): string {
   return text.slice(first, last).trim()
 }
 
-/** The scam type a question is about, when the question is plainly about fraud or asks what to do. */
+/**
+ * The scam type a question is about: one it names by an alias (「杀猪盘是什么」), else the best keyword match when
+ * the question is plainly about fraud or asks what to do.
+ */
 function typeAskedAbout(text: string, knowledge: FraudKnowledge): ScamType | undefined {
+  const named = typeNamed(text, knowledge)
+  if (named && QUESTION.test(text)) return named
   const strong = FRAUD_WORDS.test(text)
   const weak = ADVICE_WORDS.test(text)
   if (!strong && !weak) return undefined
   const best = rankType(text, knowledge)
   if (!best) return undefined
   return strong || best.hits >= 2 ? best.type : undefined
+}
+
+/** The type whose longest alias occurs in `text`, or undefined. */
+export function typeNamed(text: string, knowledge: FraudKnowledge): ScamType | undefined {
+  const t = text.normalize('NFKC').toLowerCase()
+  let best: ScamType | undefined
+  let bestLen = 0
+  for (const type of knowledge.types) {
+    for (const a of type.aliases) {
+      if (a.length > bestLen && t.includes(a)) {
+        best = type
+        bestLen = a.length
+      }
+    }
+  }
+  return best
 }

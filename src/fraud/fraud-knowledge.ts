@@ -11,6 +11,7 @@ const regexSource = z.string().min(1)
 const TypeSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/, 'ids are lower-case words joined by -'),
   name: text,
+  aliases: z.array(text).default([]),
   keywords: z.array(regexSource).min(1),
   how: text,
   flags: z.array(text).min(1),
@@ -69,6 +70,8 @@ const AdviceFile = z.object({
 export interface ScamType {
   id: string
   name: string
+  /** Names residents use for the scam itself, lower-cased: a question naming one is about this type. */
+  aliases: string[]
   keywords: RegExp[]
   how: string
   flags: string[]
@@ -124,6 +127,7 @@ export function loadFraudKnowledge(contentDir: string): FraudKnowledge {
 
   const types = typesFile.types.map((t, i) => ({
     ...t,
+    aliases: t.aliases.map((a) => a.normalize('NFKC').toLowerCase()),
     keywords: t.keywords.map((k, j) => compile(k, `types.yaml: item ${i + 1} (${t.id}): keywords.${j}`)),
   }))
   unique(types.map((t) => t.id), 'types.yaml')

@@ -12,6 +12,8 @@ export interface RenderOptions {
   elder: boolean
 }
 
+/** Signals at least this heavy are hard red flags whose advice comes before the type's. */
+const HARD_WEIGHT = 4
 const LOW_TEXT = '没发现典型诈骗特征，仍请通过官方电话核实。'
 const BACK_TO_MENU: Choice = { label: '回到菜单', value: '菜单' }
 const CHEATED: Choice = { label: '被骗了怎么办', value: '被骗了怎么办' }
@@ -20,7 +22,9 @@ const CHEATED: Choice = { label: '被骗了怎么办', value: '被骗了怎么�
 export function renderCheck(check: ScamCheck, source: CheckSource, k: FraudKnowledge, o: RenderOptions): ReplyWithMore {
   const positive = check.hits.filter((h) => h.weight > 0)
   const type = check.scamType
-  const advice = positive.find((h) => h.advice)?.advice ?? type?.todo[0]
+  // A hard red flag's advice first (屏幕共享, 验证码, 安全账户); else the type's first step; else any advice.
+  const hard = positive.find((h) => h.advice && h.weight >= HARD_WEIGHT)?.advice
+  const advice = sentence(hard ?? type?.todo[0] ?? positive.find((h) => h.advice)?.advice)
   const about = source === 'situation' ? '您说的情况' : '这条消息'
   const fraud = { risk: check.risk, signals: check.signals, ...(check.type ? { type: check.type } : {}) }
 
@@ -76,13 +80,13 @@ export function renderTopic(topic: FraudTopic, type: ScamType | undefined, k: Fr
 /** What one scam type is, how it goes and what to do. */
 export function renderType(type: ScamType, k: FraudKnowledge, o: RenderOptions): ReplyWithMore {
   if (o.elder) {
-    const text = [`「${type.name}」是诈骗。`, type.tip, type.todo[0]!, k.hotlines.elderLine].join('\n')
+    const text = [`小心「${type.name}」诈骗。`, type.tip, type.todo[0]!, k.hotlines.elderLine].join('\n')
     return withMenu({ text, answered: true, intent: 'fraud', more: [type.how, ...type.todo.slice(1)].join('\n') }, [
       { label: '看怎么回事', value: '更多' },
       BACK_TO_MENU,
     ])
   }
-  const text = ensureHotline([`「${type.name}」是常见诈骗。`, `套路：${type.how}`, `记住：${type.todo.join('；')}。`].join('\n'), k.hotlines.line)
+  const text = ensureHotline([`要警惕「${type.name}」这类诈骗。`, `套路：${type.how}`, `记住：${type.todo.join('；')}。`].join('\n'), k.hotlines.line)
   return fit({ text, answered: true, intent: 'fraud' }, [`识别要点：${type.flags.join('；')}。`])
 }
 
@@ -111,6 +115,12 @@ export function renderTypesList(k: FraudKnowledge, o: RenderOptions): ReplyWithM
   const names = k.types.map((t) => t.name.replace(/（.*?）/g, '')).join('、')
   const text = `常见骗局有：${names}。想了解哪一种，直接问我，比如「刷单返利是真的吗」。\n${k.hotlines.line}`
   return fit({ text, answered: true, intent: 'fraud' }, [])
+}
+
+/** A sentence with its closing full stop. */
+function sentence(s: string | undefined): string | undefined {
+  if (!s) return s
+  return /[。！？!?]$/.test(s) ? s : `${s}。`
 }
 
 /** Appends the numbered menu 「回复 1 …」 to the text and puts the choices on the reply. */

@@ -1,0 +1,56 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { pastedPart, readFraudAsk } from '../../src/fraud/fraud-ask.js'
+import { loadFraudKnowledge, type FraudKnowledge } from '../../src/fraud/fraud-knowledge.js'
+import { CONTENT_DIR } from './labelled-set.js'
+
+let k: FraudKnowledge
+beforeAll(() => {
+  k = loadFraudKnowledge(CONTENT_DIR)
+})
+
+describe('pastedPart', () => {
+  it.each([
+    ['帮我看看这条消息是不是骗子：爸，我明天下午回家吃饭，不用等我', '爸，我明天下午回家吃饭，不用等我'],
+    ['帮我看看这条短信：【医保局】您的医保卡已冻结，请点击 http://yb-gov.cc 解冻', '【医保局】您的医保卡已冻结，请点击 http://yb-gov.cc 解冻'],
+    ['这是诈骗吗：恭喜您中奖了，这是诈骗吗？', '恭喜您中奖了'],
+    ['是不是骗子？“奶奶我出车祸了快打钱”', '奶奶我出车祸了快打钱'],
+    ['【某银行】您的账户异常，请登录 abc-bank.top 处理。这是诈骗吗', '【某银行】您的账户异常，请登录 abc-bank.top 处理'],
+  ])('%s', (text, want) => {
+    expect(pastedPart(text)).toBe(want)
+  })
+  it.each(['网上说刷单返利能赚钱，是真的吗？', '帮我看看这是不是诈骗'])('nothing pasted in %s', (text) => {
+    expect(pastedPart(text)).toBeUndefined()
+  })
+})
+
+describe('readFraudAsk', () => {
+  const kind = (text: string, forwarded = false): string => {
+    const a = readFraudAsk(text, forwarded, k)
+    if (a.kind === 'check') return `check:${a.source}`
+    if (a.kind === 'topic') return `topic:${a.topic.id}`
+    if (a.kind === 'type') return `type:${a.type.id}`
+    return a.kind
+  }
+  it.each([
+    ['你好', 'pass'],
+    ['', 'pass'],
+    ['老张，下午下棋', 'pass'],
+    ['老张，下午下棋', 'check:forwarded', true],
+    ['有人打电话说我孙子打架被抓了，要我打钱', 'check:situation'],
+    ['被骗了怎么办', 'topic:cheated'],
+    ['我被冒充公安的骗了，转到安全账户了，怎么办', 'topic:cheated'],
+    ['96110是什么电话', 'topic:call-from-96110'],
+    ['反诈热线', 'topic:hotline'],
+    ['怎么识别刷单诈骗', 'type:order-brushing'],
+    ['防骗提醒', 'tips'],
+    ['防骗提醒 3', 'tips'],
+    ['校园贷要注销吗', 'type:campus-loan-credit'],
+    ['【某银行】您的账户存在风险，请立即登录 icbc-safe.top 验证，否则冻结', 'check:unasked'],
+    ['老年人防诈骗归哪个部门管', 'pass'],
+    ['智慧助老行动谁牵头', 'pass'],
+    ['被骗了该找哪个部门', 'topic:cheated'],
+    ['科技活动周什么时候开始', 'pass'],
+  ])('%s → %s', (text, want, forwarded = false) => {
+    expect(kind(text, forwarded as boolean)).toBe(want)
+  })
+})
