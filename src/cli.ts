@@ -1,6 +1,8 @@
 import { Command } from 'commander'
 import { register as registerAsk } from './commands/ask.js'
 import { register as registerIcs } from './commands/ics.js'
+import { register as registerChat } from './commands/chat.js'
+import { register as registerServe } from './commands/serve.js'
 
 /**
  * The `kepu` command, the composition root: the only module that knows every part (adapters included).
@@ -11,5 +13,7 @@ const program = new Command('kepu').description('科普助手: science-literacy 
 // COMMANDS: each src/commands/<name>.ts registers itself here.
 registerAsk(program)
 registerIcs(program)
+registerChat(program)
+registerServe(program)
 
 await program.parseAsync(process.argv)

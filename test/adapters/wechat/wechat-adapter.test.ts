@@ -42,7 +42,8 @@ async function setup(reply: (i: Incoming) => Reply = echo, options: { sendInterv
   const user = mocker.createContact({ name: '科普助手' })
   mocker.login(user)
   await new Promise<void>((resolve) => adapter.wechaty!.once('login', () => resolve()))
-  user.on('message', (m) => {
+  // ContactMock is an EventEmitter; its typings lean on a package that is not installed.
+  ;(user as unknown as NodeJS.EventEmitter).on('message', (m: mock.MessageMock) => {
     if (m.talker().id !== user.id) return
     out.push({ to: m.room()?.id ?? m.listener()?.id ?? '', text: m.text() ?? '', at: Date.now() })
   })
