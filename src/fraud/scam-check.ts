@@ -92,12 +92,22 @@ function matches(s: FraudSignal, text: string, knowledge: FraudKnowledge): boole
 
 /** True when `p` matches somewhere not just after a negation such as 「切勿」「没有」. */
 function matchesUnnegated(p: RegExp, text: string, knowledge: FraudKnowledge): boolean {
-  const global = new RegExp(p.source, `${p.flags}g`)
-  for (const m of text.matchAll(global)) {
+  for (const m of text.matchAll(globalOf(p))) {
     const before = text.slice(Math.max(0, m.index - knowledge.negationWindow), m.index)
     // A negation that belongs to an earlier clause does not negate this one.
     const clause = before.split(/[，。；,;!?！？]/).pop() ?? ''
     if (!knowledge.negations.some((n) => clause.includes(n))) return true
   }
   return false
+}
+
+// matchAll needs the g flag; compiled once per pattern rather than once per check.
+const globals = new WeakMap<RegExp, RegExp>()
+function globalOf(p: RegExp): RegExp {
+  let g = globals.get(p)
+  if (!g) {
+    g = new RegExp(p.source, `${p.flags}g`)
+    globals.set(p, g)
+  }
+  return g
 }
