@@ -5,6 +5,7 @@ import type { Calendar, Occurrence } from './calendar.js'
 import { parseDateWindow, parseYearHint, RECENT_DAYS, type DateWindow } from './date-phrase.js'
 import { parseEventTime } from './event-schema.js'
 import { formatDay, formatSpan, formatTime } from './format-day.js'
+import { weekdayName } from '../core/shanghai-time.js'
 import { addDays, dayOf, daysBetween, partsOf, type LocalDay } from './local-day.js'
 import type { Audience, Observance } from './observance-schema.js'
 
@@ -22,9 +23,13 @@ const MAX_EVENT_REFS = 30
 /** Asking when: 哪天, 几号, 什么时候, 哪个月, 开始 … */
 const WHEN = /哪天|哪一天|哪日|几号|几月|哪个月|哪月|什么时候|啥时候|什么时间|何时|日期|时间|哪几天|开始|结束|截止|多久|多长|周几|星期几|礼拜几|还有几天|还有多少天|到了吗|是今天|是明天|几时/
 /** Asking what is on: 活动, 纪念日, 什么日子 … */
-const EVENTS = /活动|纪念日|节日|宣传日|宣传周|宣传月|主题日|展览|展会|讲座|科普|大篷车|实验秀|什么日子|啥日子|什么节|有什么安排|好玩|可以去|能去|参加/
+const EVENTS = /去哪|哪里玩|活动|纪念日|节日|宣传日|宣传周|宣传月|主题日|展览|展会|讲座|科普|大篷车|实验秀|什么日子|啥日子|什么节|有什么安排|好玩|可以去|能去|参加/
 /** A plain ask for what is on, even without a date: 有什么科普活动, 最近有啥活动. */
 const EVENT_ASK = /(有什么|有啥|有哪些|有没有|都有|还有)(科普|科学|适合[^，。？?]{0,6}的)?(活动|展览|讲座|纪念日|节日)|(活动|展览|讲座)(安排|日程|预告|吗|么)/
+/** Asking where or whether a kind of local event is on: 「科普大篷车什么时候来」「实验秀在哪」. */
+const LOCAL_ASK = /在哪|哪里|什么地方|来不来|会来|还有吗|有吗|有没有|报名/
+/** How far ahead a question about a kind of local event looks. */
+const TERM_DAYS = 365
 /** Plan questions belong to the plan search: who leads, targets, counts, tasks. */
 const PLAN_WORDS = /部门|牵头|负责|主管|归哪|归谁|目标|比例|多少场|多少次|几场|几次|方案|纲要|任务|措施|工程|分工|考核|经费|达到/
 /** Audience words in a question and the audiences they select. */
@@ -46,17 +51,27 @@ const FILLER = /[是的呢吗嘛啊呀了？?！!。，,请问一下查询告诉
  */
 export function createCalendarHandler(deps: CalendarHandlerDeps): Handler {
   const { calendar } = deps
+  // Kinds of local events residents ask for by name (科普大篷车, 科学实验秀): the events' own tags that
+  // are not observances, longest first.
+  const eventTerms = [...new Set(calendar.events.flatMap((e) => e.tags))]
+    .filter((t) => Array.from(t).length >= 3 && !calendar.findObservance(t))
+    .sort((a, b) => b.length - a.length)
   return async (ctx, next) => {
     const text = ctx.text
     if (!text || PLAN_WORDS.test(text)) return next()
     const today = dayOf(ctx.now)
     const hit = calendar.matchObservance(text)
+    const window = parseDateWindow(text, today)
     if (hit) {
       const rest = foldForMatch(text).replace(hit.key, '').replace(FILLER, '')
       const brief = Array.from(rest).length <= 3
-      if (WHEN.test(text) || brief || EVENTS.test(text)) return observanceReply(ctx, calendar, hit.value, today)
+      // 「地球日是4月22日吗」 and 「下周有防灾减灾日吗」 name a date too: still a question about the day.
+      if (WHEN.test(text) || brief || EVENTS.test(text) || window) return observanceReply(ctx, calendar, hit.value, today)
     }
-    const window = parseDateWindow(text, today)
+    const term = eventTerms.find((t) => text.includes(t))
+    if (term && (WHEN.test(text) || EVENT_ASK.test(text) || window || LOCAL_ASK.test(text))) {
+      return windowReply(ctx, calendar, window ?? { from: today, to: addDays(today, TERM_DAYS - 1), label: '近一年' }, today, term)
+    }
     if (window && EVENTS.test(text)) return windowReply(ctx, calendar, window, today)
     if (!window && EVENT_ASK.test(text)) {
       return windowReply(ctx, calendar, { from: today, to: addDays(today, RECENT_DAYS - 1), label: '最近' }, today)
@@ -95,7 +110,11 @@ function observanceReply(ctx: Context, calendar: Calendar, o: Observance, today:
       shown = upcoming
       const ongoing = upcoming.start <= today
       const when = formatSpan(upcoming.start, upcoming.end, thisYear, { withYear: true })
-      lines.push(`${o.name}${ongoing && upcoming.start !== upcoming.end ? '是' : '：'}${when}，${countdown(upcoming, today)}。`)
+      if (o.rule.kind === 'month' && !o.overrides.some((v) => v.start === upcoming.start)) {
+        lines.push(`${o.name}在每年${o.rule.month}月。${ongoing ? `现在${countdown(upcoming, today)}` : `下一次是${when}，${countdown(upcoming, today)}`}。`)
+      } else {
+        lines.push(`${o.name}${ongoing && upcoming.start !== upcoming.end ? '是' : '：'}${when}，${countdown(upcoming, today)}。`)
+      }
     } else {
       lines.push(`暂时没有${o.name}的日期。`)
     }
@@ -115,24 +134,28 @@ function observanceReply(ctx: Context, calendar: Calendar, o: Observance, today:
 }
 
 /** The answer to 「这周末有什么科普活动」: entries in the window, local first, the rest behind 「更多」. */
-function windowReply(ctx: Context, calendar: Calendar, window: DateWindow, today: LocalDay): ReplyWithMore {
+function windowReply(ctx: Context, calendar: Calendar, window: DateWindow, today: LocalDay, tag?: string): ReplyWithMore {
   const elder = !!ctx.user.elder
   const thisYear = partsOf(today).year
   const region = ctx.region?.name
   const picked = AUDIENCE_WORDS.find(([re]) => re.test(ctx.text))
   const audiences = picked?.[1]
-  const all = calendar.occurrences(window.from, window.to, { region, audiences })
+  const found = calendar.occurrences(window.from, window.to, { region, audiences })
+  const all = tag ? found.filter((o) => o.event?.tags.includes(tag)) : found
   const locals = all.filter((o) => o.kind === 'local' && (!region || o.region === region))
   const others = all.filter((o) => !locals.includes(o))
   // With a region, its local events come first; without one, national days first and every region's events after.
   const ordered = region ? [...locals, ...others] : [...others, ...locals]
-  const range = window.from === window.to ? formatDay(window.from, thisYear) : formatSpan(window.from, window.to, thisYear, { weekday: false })
-  const who = picked ? `${picked[2]}的` : ''
+  const range = window.from === window.to
+    ? `${formatDay(window.from, thisYear, { weekday: false })}，${weekdayName(partsOf(window.from).weekday)}`
+    : formatSpan(window.from, window.to, thisYear, { weekday: false })
+  const who = `${picked ? `${picked[2]}的` : ''}${tag ? `「${tag}」` : ''}`
   const where = ctx.region ? `${ctx.region.short}` : ''
 
   if (!ordered.length) {
-    const lines = [`${window.label}（${range}）${where}没有查到${who}科普活动或纪念日。`]
-    const later = calendar.occurrences(addDays(window.to, 1), addDays(window.to, 60), { region, audiences })[0]
+    const lines = [`${window.label}（${range}）${where}没有查到${who}${tag ? '活动' : '科普活动或纪念日'}。`]
+    const after = calendar.occurrences(addDays(window.to, 1), addDays(window.to, tag ? TERM_DAYS : 60), { region, audiences })
+    const later = tag ? after.find((o) => o.event?.tags.includes(tag)) : after[0]
     if (later) lines.push(`之后最近的是：${itemLine(later, thisYear, today, !region)}`)
     if (!ctx.region) lines.push('告诉我您在哪个地区（如「我在东营」），可以查本地活动。')
     return { text: lines.join('\n'), answered: true, intent: 'event', events: later ? [toRef(later)] : [] }
@@ -141,7 +164,7 @@ function windowReply(ctx: Context, calendar: Calendar, window: DateWindow, today
   const limit = elder ? MAX_ITEMS_ELDER : MAX_ITEMS
   const head = ordered.slice(0, limit)
   const tail = ordered.slice(limit)
-  const lines = [`${window.label}（${range}）${where}${who}科普活动和纪念日：`]
+  const lines = [`${window.label}（${range}）${where}${who}${tag ? '活动' : '科普活动和纪念日'}：`]
   head.forEach((o, i) => lines.push(`${i + 1}. ${itemLine(o, thisYear, today, !region)}`))
   if (tail.length) lines.push(`还有${tail.length}项，回复「更多」查看。`)
   if (head.some((o) => o.kind === 'local')) lines.push(elder ? '以主办方通知为准。' : '本地活动时间地点以主办方通知为准。')

@@ -150,6 +150,31 @@ describe('calendar handler: window questions', () => {
   })
 })
 
+describe('calendar handler: kinds of local events and date checks', () => {
+  it('lists a kind of local event by its tag in the user\'s region', async () => {
+    const r = await ask('科学实验秀什么时候有', { now: '2026-05-05', region: '神木市' })
+    expect(r.intent).toBe('event')
+    expect(r.events!.length).toBeGreaterThan(0)
+    expect(r.events!.every((e) => e.kind === 'local' && e.region === '神木市')).toBe(true)
+    expect(r.text).toContain('实验秀')
+  })
+
+  it('answers 「X是M月D日吗」 with the day', async () => {
+    const r = await ask('地球日是4月22日吗', { now: '2026-04-01' })
+    expect(r.text).toContain('4月22日')
+  })
+
+  it('says a month observance is held every year in its month', async () => {
+    const r = await ask('爱国卫生月是几月', { now: '2026-05-05' })
+    expect(r.text).toContain('每年4月')
+  })
+
+  it('answers 国庆 questions about children in the user\'s region', async () => {
+    const r = await ask('国庆带孩子去哪玩', { now: '2026-09-10', region: '汕尾市城区' })
+    expect(r.events?.[0]).toMatchObject({ kind: 'local', region: '汕尾市城区', start: '2026-10-04' })
+  })
+})
+
 describe('calendar handler: what it leaves to others', () => {
   it.each([
     '老年人防诈骗归哪个部门管',
