@@ -1,4 +1,5 @@
-import pino from 'pino'
+import { createRequire } from 'node:module'
+import type pinoType from 'pino'
 
 /**
  * The logging surface the code uses (a subset of pino's). Log objects carry codes and counts, never
@@ -17,6 +18,8 @@ export const REDACT_PATHS = ['token', '*.token', 'botToken', '*.botToken', 'secr
 
 /** A JSON logger to stderr (stdout is reserved for replies in batch mode). */
 export function createLogger(options: { level?: string; name?: string } = {}): Logger {
+  // Loaded on first use: modules that only need the Logger type or the silent logger stay light.
+  const pino = createRequire(import.meta.url)('pino') as typeof pinoType
   return pino(
     { name: options.name ?? 'kepu', level: options.level ?? process.env.KEPU_LOG_LEVEL ?? 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
     pino.destination({ fd: 2, sync: true }),

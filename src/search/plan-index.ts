@@ -29,6 +29,13 @@ interface Shard {
   size: number
 }
 
+/** IDF weights of a question's terms in one shard, computed once per search. */
+interface Weights {
+  topic: number[]
+  expansion: number[]
+  total: number
+}
+
 interface IndexedPassage {
   id: string
   title: string
@@ -52,7 +59,11 @@ export interface ShardStore {
   write(region: string, shard: PlanShardJSON): void
 }
 
-const INDEX_VERSION = 1
+const INDEX_VERSION = 2
+/** A term in more than this share of a shard's passages is left out of the index lookup. */
+const COMMON_TERM = 0.4
+const BOOST = { title: 2, headings: 1.2, text: 1, units: 0.6 }
+const splitOnSpace = (s: string): string[] => s.split(' ')
 const FIELDS = ['title', 'headings', 'text', 'units'] as const
 const FIGURE = /\d+(?:\.\d+)?\s*(?:-\s*\d+(?:\.\d+)?\s*)?(?:%|个|场|人|项|次|所|家|万|亿|平|名|支|处|期|座|门|批|余|以上|元|小时)/u
 const SENTENCE = /[^。；;！!？?]+[。；;！!？?]?/gu
@@ -99,6 +110,7 @@ export class PlanIndex {
   warm(): number {
     let built = 0
     for (const region of this.byRegion.keys()) if (!this.shards.has(region) && this.shard(region).built) built++
+    for (const p of this.passages.values()) this.sentencesOf(p)
     return built
   }
 
@@ -121,7 +133,7 @@ export class PlanIndex {
     const index = new MiniSearch<IndexedPassage>(this.miniSearchOptions())
     index.addAll(docs)
     const df = new Map<string, number>()
-    for (const d of docs) for (const t of new Set(this.tokenize(foldText(`${d.title} ${d.text}`)))) df.set(t, (df.get(t) ?? 0) + 1)
+    for (const d of docs) for (const t of new Set(this.tokenize(foldText(`${d.title} ${d.headings} ${d.text} ${d.units}`)))) df.set(t, (df.get(t) ?? 0) + 1)
     const shard = { index, df, size: docs.length }
     this.shards.set(region, shard)
     this.store?.write(region, { version: INDEX_VERSION, fingerprint: this.fingerprint, index: index.toJSON(), df: [...df], size: docs.length })
@@ -139,12 +151,18 @@ export class PlanIndex {
     const shards = regions.map((r) => this.shard(r))
     const hits: SearchHit[] = []
     for (const shard of shards) {
-      const found = shard.index.search(query, { boost: { title: 2, headings: 1.2, text: 1, units: 0.6 }, combineWith: 'OR' }).slice(0, 12)
+      // Terms in most passages of a shard (科学, 素质 …) tell little and cost most: only the re-ranking sees them.
+      const terms = [...topicTerms, ...expansionTerms].filter((t) => (shard.df.get(t) ?? 0) > 0 && (shard.df.get(t) ?? 0) <= shard.size * COMMON_TERM)
+      if (!terms.length) continue
+      const found = shard.index.search(terms.join(' '), { boost: BOOST, combineWith: 'OR', tokenize: splitOnSpace }).slice(0, regions.length > 1 ? 6 : 10)
+      const idf = (t: string): number => Math.log(1 + shard.size / (1 + (shard.df.get(t) ?? 0)))
+      const weights: Weights = { topic: topicTerms.map(idf), expansion: expansionTerms.map(idf), total: 0 }
+      weights.total = weights.topic.reduce((a, b) => a + b, 0) || 1
       const top = found[0]?.score ?? 1
       for (const r of found) {
         const passage = this.passages.get(String(r.id))
         if (!passage) continue
-        const best = this.bestSentence(passage, shard, topicTerms, expansionTerms, question)
+        const best = this.bestSentence(passage, shard, topicTerms, expansionTerms, question, weights)
         const score = 0.35 * (r.score / top) + 0.65 * best.coverage + best.bonus
         hits.push({ passage, score, sentence: best.sentence, coverage: best.coverage })
       }
@@ -152,19 +170,20 @@ export class PlanIndex {
     return hits.sort((a, b) => b.score - a.score).slice(0, limit)
   }
 
-  private bestSentence(passage: Passage, shard: Shard, topic: string[], expansion: string[], q: AnalyzedQuestion): { sentence: string; coverage: number; bonus: number } {
-    const idf = (t: string): number => Math.log(1 + shard.size / (1 + (shard.df.get(t) ?? 0)))
-    const total = topic.reduce((s, t) => s + idf(t), 0) || 1
+  private bestSentence(passage: Passage, shard: Shard, topic: string[], expansion: string[], q: AnalyzedQuestion, weights: Weights): { sentence: string; coverage: number; bonus: number } {
     let best = { sentence: passage.text, coverage: 0, bonus: 0, rank: -1 }
     const { sentences, context: contextTerms } = this.sentencesOf(passage)
     for (const { text: sentence, terms } of sentences) {
       let got = 0
-      for (const t of topic) if (terms.has(t)) got += idf(t)
-      else if (contextTerms.has(t)) got += 0.5 * idf(t)
+      for (let i = 0; i < topic.length; i++) {
+        const t = topic[i]!
+        if (terms.has(t)) got += weights.topic[i]!
+        else if (contextTerms.has(t)) got += 0.5 * weights.topic[i]!
+      }
       let extra = 0
-      for (const t of expansion) if (terms.has(t)) extra += 0.3 * idf(t)
-      const coverage = Math.min(1, got / total)
-      let bonus = Math.min(0.15, extra / total)
+      for (let i = 0; i < expansion.length; i++) if (terms.has(expansion[i]!)) extra += 0.3 * weights.expansion[i]!
+      const coverage = Math.min(1, got / weights.total)
+      let bonus = Math.min(0.15, extra / weights.total)
       if (q.shape === 'number' && FIGURE.test(sentence)) bonus += 0.2
       if (q.shape === 'definition' && /是指|指的是|是.{0,6}的(总称|统称)/u.test(sentence)) bonus += 0.3
       if (q.shape === 'lead' && passage.leads.length) bonus += 0.05
