@@ -132,9 +132,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   }
   const merged: Record<string, string> = {}
   for (const key of Object.keys(schema.shape)) {
-    const value = env[key] ?? fromFile[key]
-    // An empty variable means "not set", as in most tools.
-    if (value !== undefined && value.trim() !== '') merged[key] = value
+    // An empty variable means "not set", as in most tools: the file's value (or the default) applies.
+    const value = [env[key], fromFile[key]].find((v) => v !== undefined && v.trim() !== '')
+    if (value !== undefined) merged[key] = value
   }
   const result = schema.safeParse(merged)
   if (!result.success) {
