@@ -6,6 +6,7 @@ import { parseDateWindow, parseYearHint, RECENT_DAYS, type DateWindow } from './
 import { parseEventTime } from './event-schema.js'
 import { formatDay, formatSpan, formatTime } from './format-day.js'
 import { weekdayName } from '../core/shanghai-time.js'
+import { foldText } from '../search/fold-text.js'
 import { addDays, dayOf, daysBetween, partsOf, type LocalDay } from './local-day.js'
 import type { Audience, Observance } from './observance-schema.js'
 
@@ -31,7 +32,7 @@ const LOCAL_ASK = /在哪|哪里|什么地方|来不来|会来|还有吗|有吗|
 /** How far ahead a question about a kind of local event looks. */
 const TERM_DAYS = 365
 /** Plan questions belong to the plan search: who leads, targets, counts, tasks. */
-const PLAN_WORDS = /部门|牵头|负责|主管|归哪|归谁|目标|比例|多少场|多少次|几场|几次|方案|纲要|任务|措施|工程|分工|考核|经费|达到/
+const PLAN_WORDS = /部门|牵头|负责|主管|归哪|归谁|目标|比例|多少场|多少次|多少人|几场|几次|方案|纲要|任务|措施|工程|分工|考核|经费|达到|要开展|应开展|开展哪些|如何开展|怎么开展|科学素质|提升行动/
 /** Audience words in a question and the audiences they select. */
 const AUDIENCE_WORDS: [RegExp, Audience[], string][] = [
   [/孩子|儿童|小孩|小朋友|学生|青少年|亲子|娃/, ['儿童', '青少年'], '适合孩子'],
@@ -57,7 +58,8 @@ export function createCalendarHandler(deps: CalendarHandlerDeps): Handler {
     .filter((t) => Array.from(t).length >= 3 && !calendar.findObservance(t))
     .sort((a, b) => b.length - a.length)
   return async (ctx, next) => {
-    const text = ctx.text
+    // Traditional characters and full-width forms read like the simplified ones (防災減災日 → 防灾减灾日).
+    const text = foldText(ctx.text)
     if (!text || PLAN_WORDS.test(text)) return next()
     const today = dayOf(ctx.now)
     const hit = calendar.matchObservance(text)
@@ -66,25 +68,25 @@ export function createCalendarHandler(deps: CalendarHandlerDeps): Handler {
       const rest = foldForMatch(text).replace(hit.key, '').replace(FILLER, '')
       const brief = Array.from(rest).length <= 3
       // 「地球日是4月22日吗」 and 「下周有防灾减灾日吗」 name a date too: still a question about the day.
-      if (WHEN.test(text) || brief || EVENTS.test(text) || window) return observanceReply(ctx, calendar, hit.value, today)
+      if (WHEN.test(text) || brief || EVENTS.test(text) || window) return observanceReply(ctx, text, calendar, hit.value, today)
     }
     const term = eventTerms.find((t) => text.includes(t))
     if (term && (WHEN.test(text) || EVENT_ASK.test(text) || window || LOCAL_ASK.test(text))) {
-      return windowReply(ctx, calendar, window ?? { from: today, to: addDays(today, TERM_DAYS - 1), label: '近一年' }, today, term)
+      return windowReply(ctx, text, calendar, window ?? { from: today, to: addDays(today, TERM_DAYS - 1), label: '近一年' }, today, term)
     }
-    if (window && EVENTS.test(text)) return windowReply(ctx, calendar, window, today)
+    if (window && EVENTS.test(text)) return windowReply(ctx, text, calendar, window, today)
     if (!window && EVENT_ASK.test(text)) {
-      return windowReply(ctx, calendar, { from: today, to: addDays(today, RECENT_DAYS - 1), label: '最近' }, today)
+      return windowReply(ctx, text, calendar, { from: today, to: addDays(today, RECENT_DAYS - 1), label: '最近' }, today)
     }
     return next()
   }
 }
 
 /** The answer to 「X是哪天」: this or next occurrence, days until, whether it is on now. */
-function observanceReply(ctx: Context, calendar: Calendar, o: Observance, today: LocalDay): ReplyWithMore {
+function observanceReply(ctx: Context, text: string, calendar: Calendar, o: Observance, today: LocalDay): ReplyWithMore {
   const elder = !!ctx.user.elder
   const thisYear = partsOf(today).year
-  const hint = parseYearHint(ctx.text, today)
+  const hint = parseYearHint(text, today)
   const lines: string[] = []
   let shown: Occurrence | undefined
 
@@ -134,11 +136,11 @@ function observanceReply(ctx: Context, calendar: Calendar, o: Observance, today:
 }
 
 /** The answer to 「这周末有什么科普活动」: entries in the window, local first, the rest behind 「更多」. */
-function windowReply(ctx: Context, calendar: Calendar, window: DateWindow, today: LocalDay, tag?: string): ReplyWithMore {
+function windowReply(ctx: Context, text: string, calendar: Calendar, window: DateWindow, today: LocalDay, tag?: string): ReplyWithMore {
   const elder = !!ctx.user.elder
   const thisYear = partsOf(today).year
   const region = ctx.region?.name
-  const picked = AUDIENCE_WORDS.find(([re]) => re.test(ctx.text))
+  const picked = AUDIENCE_WORDS.find(([re]) => re.test(text))
   const audiences = picked?.[1]
   const found = calendar.occurrences(window.from, window.to, { region, audiences })
   const all = tag ? found.filter((o) => o.event?.tags.includes(tag)) : found

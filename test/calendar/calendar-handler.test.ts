@@ -45,6 +45,8 @@ describe('calendar handler: observance questions', () => {
     ['重阳节是哪天', '老年节'],
     ['航天日', '中国航天日'],
     ['国际减灾日是哪天', '国际减灾日'],
+    ['防災減災日是哪天', '全国防灾减灾日'],
+    ['ＸＸ世界水日是幾號', '世界水日'],
   ])('「%s」 → %s', async (q, name) => {
     const r = await ask(q, { now: '2026-05-05' })
     expect(r.events?.[0]?.name).toBe(name)
@@ -186,6 +188,8 @@ describe('calendar handler: what it leaves to others', () => {
     '',
     '我在东营',
     '科技活动开展得怎么样',
+    '全国科普日期间要开展哪些活动',
+    '科技活动周由哪个部门负责',
   ])('「%s」 → next()', async (q) => {
     expect(await ask(q, { now: '2026-05-05' })).toBe(PASSED)
   })
