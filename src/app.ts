@@ -7,6 +7,12 @@ import { systemClock, type Clock } from './core/clock.js'
 import { silentLogger, type Logger } from './core/logger.js'
 import { packageRoot } from './core/package-root.js'
 import { MemoryUserStateStore, type UserStateStore } from './core/user-state.js'
+import { createCalendarHandler } from './calendar/calendar-handler.js'
+import type { Calendar } from './calendar/calendar.js'
+import { loadCalendar } from './calendar/load-calendar.js'
+import { createElderModeHandler } from './fraud/elder-mode-handler.js'
+import { createFraudHandler } from './fraud/fraud-handler.js'
+import { loadFraudKnowledge, type FraudKnowledge } from './fraud/fraud-knowledge.js'
 import { loadKnowledgeBase, type KnowledgeBase } from './knowledge/knowledge-base.js'
 
 /** What the composition root may replace; everything else comes from `content/` and `seeds/`. */
@@ -22,6 +28,8 @@ export interface AppOptions {
   cacheDir?: string
   /** Build every index shard now (chat, serve, batch) rather than on each region's first question. */
   warm?: boolean
+  /** The subscription handler (it needs the store), placed after elder mode. */
+  subscriptions?: Handler
   /** Handlers to run first (e.g. the unanswered-question recorder, subscriptions); composition order. */
   before?: Handler[]
 }
@@ -32,6 +40,8 @@ export interface App {
   clock: Clock
   logger: Logger
   knowledge: KnowledgeBase
+  calendar: Calendar
+  fraud: FraudKnowledge
   contentDir: string
 }
 
@@ -47,14 +57,19 @@ export function createApp(options: AppOptions = {}): App {
   const contentDir = options.contentDir ?? join(root, 'content')
   const seedsDir = options.seedsDir ?? join(root, 'seeds')
   const knowledge = loadKnowledgeBase({ contentDir, seedsDir, logger, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) })
+  const calendar = loadCalendar(contentDir)
+  const fraud = loadFraudKnowledge(contentDir)
   if (options.warm) knowledge.index.warm()
   const handlers: Handler[] = [
     ...(options.before ?? []),
     createCommandHandler({ regions: knowledge.regions }),
-    // HANDLERS: elder mode, subscriptions, scam check, calendar (wired as their modules land).
+    createElderModeHandler({ fraud }),
+    ...(options.subscriptions ? [options.subscriptions] : []),
+    createFraudHandler({ fraud }),
+    createCalendarHandler({ calendar }),
     createDepartmentHandler(knowledge),
     createPlanHandler(knowledge),
   ]
   const bot = createBot({ handlers, clock, logger, users, regions: knowledge.regions })
-  return { bot, clock, logger, knowledge, contentDir }
+  return { bot, clock, logger, knowledge, calendar, fraud, contentDir }
 }
