@@ -18,13 +18,15 @@ export interface CalendarHandlerDeps {
 /** Items shown before 「更多」 (3 in elder mode). */
 export const MAX_ITEMS = 5
 export const MAX_ITEMS_ELDER = 3
+/** At most this many entries go behind 「更多」; a year's list would be a wall of text. */
+const MAX_MORE_ITEMS = 15
 /** At most this many entries travel in `events` (the rest are counted only). */
 const MAX_EVENT_REFS = 30
 
 /** Asking when: 哪天, 几号, 什么时候, 哪个月, 开始 … */
 const WHEN = /哪天|哪一天|哪日|几号|几月|哪个月|哪月|什么时候|啥时候|什么时间|何时|日期|时间|哪几天|开始|结束|截止|多久|多长|周几|星期几|礼拜几|还有几天|还有多少天|到了吗|是今天|是明天|几时/
 /** Asking what is on: 活动, 纪念日, 什么日子 … */
-const EVENTS = /去哪|哪里玩|活动|纪念日|节日|宣传日|宣传周|宣传月|主题日|展览|展会|讲座|科普|大篷车|实验秀|什么日子|啥日子|什么节|有什么安排|好玩|可以去|能去|参加/
+const EVENTS = /去哪|哪里玩|活动|纪念日|节日|宣传日|宣传周|宣传月|主题日|展览|展会|讲座|开放日|参观|科普(?:日|月|周|展|营|课)|大篷车|实验秀|什么日子|啥日子|什么节|有什么安排|好玩|可以去|能去|参加/
 /** A plain ask for what is on, even without a date: 有什么科普活动, 最近有啥活动. */
 const EVENT_ASK = /(有什么|有啥|有哪些|有没有|都有|还有)(科普|科学|适合[^，。？?]{0,6}的)?(活动|展览|讲座|纪念日|节日)|(活动|展览|讲座)(安排|日程|预告|吗|么)/
 /** Asking where or whether a kind of local event is on: 「科普大篷车什么时候来」「实验秀在哪」. */
@@ -172,7 +174,11 @@ function windowReply(ctx: Context, text: string, calendar: Calendar, window: Dat
   if (head.some((o) => o.kind === 'local')) lines.push(elder ? '以主办方通知为准。' : '本地活动时间地点以主办方通知为准。')
   else if (!ctx.region && !elder) lines.push('告诉我您在哪个地区（如「我在东营」），可以查本地活动。')
   const reply: ReplyWithMore = { text: lines.join('\n'), answered: true, intent: 'event', events: ordered.slice(0, MAX_EVENT_REFS).map(toRef) }
-  if (tail.length) reply.more = tail.map((o, i) => `${limit + i + 1}. ${itemLine(o, thisYear, today, !region)}`).join('\n')
+  if (tail.length) {
+    const rest = tail.slice(0, MAX_MORE_ITEMS).map((o, i) => `${limit + i + 1}. ${itemLine(o, thisYear, today, !region)}`)
+    if (tail.length > MAX_MORE_ITEMS) rest.push(`……共${ordered.length}项，可以缩小时间范围再问，或订阅科普活动日历查看全部。`)
+    reply.more = rest.join('\n')
+  }
   return reply
 }
 

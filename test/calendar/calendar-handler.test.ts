@@ -132,6 +132,12 @@ describe('calendar handler: window questions', () => {
     expect(r.events!.every((e) => e.end >= '2026-05-05' && e.start <= '2026-06-03')).toBe(true)
   })
 
+  it('keeps 「更多」 bounded for a long window', async () => {
+    const r = await ask('明年有哪些纪念日', { now: '2026-05-05' })
+    expect(r.more!.split('\n').length).toBeLessThanOrEqual(16)
+    expect(r.more).toContain('缩小时间范围')
+  })
+
   it('shows at most three items in elder mode', async () => {
     const r = await ask('下个月有什么活动', { now: '2026-05-05', user: { elder: true } })
     expect(r.text.split('\n').filter((l) => /^\d+\. /.test(l))).toHaveLength(MAX_ITEMS_ELDER)
@@ -190,6 +196,8 @@ describe('calendar handler: what it leaves to others', () => {
     '科技活动开展得怎么样',
     '全国科普日期间要开展哪些活动',
     '科技活动周由哪个部门负责',
+    '今天学点科普知识',
+    '明天去北京的机票',
   ])('「%s」 → next()', async (q) => {
     expect(await ask(q, { now: '2026-05-05' })).toBe(PASSED)
   })
