@@ -64,8 +64,11 @@ export interface FakeBotApiOptions {
   bot?: { id?: number; username?: string; first_name?: string }
   /** Append every accepted message to this file as a JSON line (survives the fake's restart). */
   logFile?: string
-  /** Enforce flood limits with 429 + retry_after. */
-  limits?: { perChatPerSecond?: number; perBotPerSecond?: number }
+  /**
+   * Enforce Telegram's flood limits with 429 + retry_after: per chat (default 1 msg/s), per bot across all
+   * chats (default 30 msg/s), per group (default 20 msg/min; groups have negative ids).
+   */
+  limits?: { perChatPerSecond?: number; perBotPerSecond?: number; perGroupPerMinute?: number }
   /** Time source for limits and message dates (ms); default Date.now. */
   now?: () => number
   /** Answer sendMessage to chats never seen in an update with 400 chat not found (default false). */
@@ -138,6 +141,7 @@ export class FakeBotApi extends EventEmitter {
   private readonly hanging = new Set<ServerResponse>()
   private readonly lastSendToChat = new Map<string, number>()
   private readonly botWindow: number[] = []
+  private readonly groupWindows = new Map<string, number[]>()
   private readonly webhookDeliveries: Promise<void>[] = []
 
   private constructor(options: FakeBotApiOptions) {
@@ -582,6 +586,14 @@ export class FakeBotApi extends EventEmitter {
     if (last !== undefined && t - last < 1000 / perChat) return Math.max(1, Math.ceil((1000 / perChat - (t - last)) / 1000))
     while (this.botWindow.length && t - this.botWindow[0]! >= 1000) this.botWindow.shift()
     if (this.botWindow.length >= perBot) return 1
+    let group: number[] | undefined
+    if (chatId.startsWith('-')) {
+      group = this.groupWindows.get(chatId) ?? []
+      while (group.length && t - group[0]! >= 60_000) group.shift()
+      if (group.length >= (limits.perGroupPerMinute ?? 20)) return Math.max(1, Math.ceil((60_000 - (t - group[0]!)) / 1000))
+      this.groupWindows.set(chatId, group)
+    }
+    group?.push(t)
     this.botWindow.push(t)
     this.lastSendToChat.set(chatId, t)
     return 0

@@ -80,6 +80,20 @@ describe('FakeBotApi with the real telegraf client', () => {
     }
   })
 
+  it('limits a group to 20 messages a minute when limits are on', async () => {
+    let t = 5_000_000
+    fake = await FakeBotApi.start({ limits: {}, now: () => t })
+    const tg = new Telegram(fake.token, { apiRoot: fake.apiRoot })
+    for (let i = 0; i < 20; i++) {
+      await tg.sendMessage(-100, `第${i}条`)
+      t += 1000
+    }
+    await expect(tg.sendMessage(-100, '太多了')).rejects.toMatchObject({ code: 429, parameters: { retry_after: 40 } })
+    t += 40_000
+    await tg.sendMessage(-100, '可以了')
+    expect(fake.sendCount(-100)).toBe(21)
+  })
+
   it('keeps up with a thousand sends', async () => {
     fake = await FakeBotApi.start()
     const tg = new Telegram(fake.token, { apiRoot: fake.apiRoot })
