@@ -49,6 +49,8 @@ export interface Calendar {
   matchObservance(text: string): AliasHit<Observance> | undefined
 }
 
+/** Cached (observance, year) spans at most; about 60 observances × 150 years. */
+const SPAN_CACHE_MAX = 10_000
 /** How many years ahead next() looks. */
 const NEXT_LOOKAHEAD_YEARS = 12
 
@@ -67,8 +69,17 @@ export function createCalendar(observances: readonly Observance[], events: reado
     }))
     .sort(byStart)
 
+  // Spans never change once content is loaded, and rrule is slow enough to matter per message: keep them.
+  const spanCache = new Map<string, Occurrence[]>()
   function inYear(o: Observance, year: number): Occurrence[] {
-    return observanceSpans(o, year).map((s) => ({ name: o.name, start: s.start, end: s.end, kind: 'observance', audiences: o.audiences, observance: o }))
+    const key = `${o.id}:${year}`
+    let hit = spanCache.get(key)
+    if (!hit) {
+      if (spanCache.size >= SPAN_CACHE_MAX) spanCache.clear()
+      hit = observanceSpans(o, year).map((s): Occurrence => ({ name: o.name, start: s.start, end: s.end, kind: 'observance', audiences: o.audiences, observance: o }))
+      spanCache.set(key, hit)
+    }
+    return hit.map((occ) => ({ ...occ }))
   }
 
   function occurrences(from: LocalDay, to: LocalDay, filter: OccurrenceFilter = {}): Occurrence[] {
