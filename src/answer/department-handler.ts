@@ -98,12 +98,13 @@ export function createDepartmentHandler(kb: KnowledgeBase): Handler {
     const plan = plans[0]!
     const name = unitIn(plan, unit)
     const leads = plan.actions.filter((a) => a.leads.includes(name))
-    const tasks = plan.passages.filter((p) => p.units.includes(name) || p.leads.includes(name))
-    const lines = [`${plan.region}${name}：`]
+    const seen = new Set<string>()
+    const tasks = plan.passages.filter((p) => (p.units.includes(name) || p.leads.includes(name)) && !seen.has(p.title) && !!seen.add(p.title))
+    const lines = [`${plan.region} ${name}：`]
     if (leads.length) lines.push(`牵头：${leads.map((a) => `「${a.name}」`).join('、')}`)
     if (tasks.length) {
       lines.push(`参与${tasks.length}项任务，例如：`)
-      for (const t of tasks.slice(0, 3)) lines.push(`· ${t.title.slice(0, 28)}（${t.ref}）`)
+      for (const t of tasks.slice(0, 3)) lines.push(`· ${taskLabel(t)}`)
     }
     lines.push(`（来源：《${plan.title}》）`)
     if (tasks.length > 3) lines.push('回复「更多」看全部')
@@ -112,9 +113,14 @@ export function createDepartmentHandler(kb: KnowledgeBase): Handler {
       answered: true,
       intent: 'department',
       sources: tasks.slice(0, 3).map((p) => sourceRef(p, plan)),
-      ...(tasks.length > 3 ? { more: tasks.map((t) => `· ${t.title}（${t.ref}）`).join('\n') } : {}),
+      ...(tasks.length > 3 ? { more: tasks.map((t) => `· ${taskLabel(t)}`).join('\n') } : {}),
     }
   }
+}
+
+/** 「任务（三、（一）2）」, or the table path alone when it already ends with the task. */
+function taskLabel(p: Passage): string {
+  return p.ref.endsWith(p.title) ? p.ref : `${p.title.slice(0, 28)}（${p.ref}）`
 }
 
 /** The unit a question names, across the given plans: full name first, then without its 市/区 prefix. */

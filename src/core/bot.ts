@@ -65,8 +65,11 @@ export interface Bot {
   handle(incoming: Incoming): Promise<Reply>
 }
 
-/** The reply when every handler passed. */
-const fallthrough = async (): Promise<Reply> => ({ text: msg('decline'), answered: false, intent: 'none' })
+/** The reply when every handler passed: a hint to write Chinese when the question had none. */
+function fallthrough(text: string): Promise<Reply> {
+  const latinOnly = /[a-z]{3}/iu.test(text) && !/[\u3400-\u9fff]/u.test(text)
+  return Promise.resolve({ text: msg(latinOnly ? 'notChinese' : 'decline'), answered: false, intent: 'none' })
+}
 
 /**
  * Builds the bot from handlers composed like middleware. A handler that throws never takes the bot
@@ -109,7 +112,7 @@ export function createBot(options: BotOptions): Bot {
 
   function run(ctx: Context, i: number): Promise<Reply> {
     const h = handlers[i]
-    if (!h) return fallthrough()
+    if (!h) return fallthrough(ctx.text)
     return h(ctx, () => run(ctx, i + 1))
   }
 

@@ -26,7 +26,7 @@ export interface AnalyzedQuestion {
 
 const NUMBER_SHAPE = /多少|几[个项场次所名人年万千百倍家处]?|比例|百分之|多大|多高|多长|规模|数量|目标|达到/u
 const LEAD_SHAPE = /谁|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|什么单位|牵头|负责|归.{0,6}管|主管|谁管/u
-const DEFINITION_SHAPE = /什么意思|是什么意思|什么是|指什么|是指|含义|定义/u
+const DEFINITION_SHAPE = /什么意思|是什么意思|什么是|指什么|是指|含义|定义|是啥|啥意思|啥是|咋理解|怎么理解/u
 
 /**
  * Reads a question's shape and topic words. `regions` supplies the names to strip; `cut` is the word

@@ -152,7 +152,10 @@ export class PlanIndex {
     const hits: SearchHit[] = []
     for (const shard of shards) {
       // Terms in most passages of a shard (科学, 素质 …) tell little and cost most: only the re-ranking sees them.
-      const terms = [...topicTerms, ...expansionTerms].filter((t) => (shard.df.get(t) ?? 0) > 0 && (shard.df.get(t) ?? 0) <= shard.size * COMMON_TERM)
+      const present = [...topicTerms, ...expansionTerms].filter((t) => (shard.df.get(t) ?? 0) > 0)
+      let terms = present.filter((t) => shard.df.get(t)! <= shard.size * COMMON_TERM)
+      // A question made only of common terms (「科学素质是啥」) looks them up after all, rarest first.
+      if (!terms.length) terms = present.sort((a, b) => shard.df.get(a)! - shard.df.get(b)!).slice(0, 3)
       if (!terms.length) continue
       const found = shard.index.search(terms.join(' '), { boost: BOOST, combineWith: 'OR', tokenize: splitOnSpace }).slice(0, regions.length > 1 ? 6 : 10)
       const idf = (t: string): number => Math.log(1 + shard.size / (1 + (shard.df.get(t) ?? 0)))
@@ -196,10 +199,16 @@ export class PlanIndex {
   private sentencesOf(passage: Passage): { sentences: { text: string; terms: Set<string> }[]; context: Set<string> } {
     let cached = this.sentenceCache.get(passage.id)
     if (!cached) {
-      const sentences = (passage.text.match(SENTENCE) ?? [passage.text])
-        .map((s) => s.trim())
-        .filter((s) => s.length >= 4)
-        .map((text) => ({ text, terms: new Set(this.tokenize(foldText(text))) }))
+      // A short lead-in sentence (「推进科普教育基地建设。」) says nothing alone: it travels with the next one.
+      const pieces: string[] = []
+      for (const raw of passage.text.match(SENTENCE) ?? [passage.text]) {
+        const text = raw.trim()
+        if (!text) continue
+        const last = pieces[pieces.length - 1]
+        if (last !== undefined && last.length < 16) pieces[pieces.length - 1] = last + text
+        else pieces.push(text)
+      }
+      const sentences = pieces.filter((s) => s.length >= 4).map((text) => ({ text, terms: new Set(this.tokenize(foldText(text))) }))
       const context = new Set(this.tokenize(foldText(`${passage.title} ${passage.headings.join(' ')}`)))
       cached = { sentences, context }
       this.sentenceCache.set(passage.id, cached)
