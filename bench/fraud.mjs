@@ -1,4 +1,5 @@
-// Fraud benchmark: the scam check on the labelled set, half by half (tune / holdout), per scam type, plus how fast
+// Fraud benchmark: the scam check on the labelled set, half by half (tune / holdout / holdout2, see
+// test/fraud/MEASUREMENTS.md), per scam type, plus how fast
 // one check runs. Pass marks: scams rated high or medium ≥ 90 %, benign kept low ≥ 90 %, on each half.
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -23,7 +24,7 @@ export async function run() {
   const lines = ['| half | scams caught (high or medium) | benign kept low | type named right | verdict |', '| --- | --- | --- | --- | --- |']
   const misses = []
   let failed = false
-  for (const half of ['tune', 'holdout']) {
+  for (const half of ['tune', 'holdout', 'holdout2']) {
     const rows = set.filter((m) => m.half === half)
     const scams = rows.filter((m) => m.label === 'scam')
     const benign = rows.filter((m) => m.label === 'benign')

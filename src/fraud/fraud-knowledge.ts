@@ -13,6 +13,7 @@ const TypeSchema = z.object({
   name: text,
   aliases: z.array(text).default([]),
   keywords: z.array(regexSource).min(1),
+  signals: z.array(z.string()).default([]),
   how: text,
   flags: z.array(text).min(1),
   todo: z.array(text).min(1),
@@ -35,6 +36,7 @@ const SignalSchema = z.object({
 
 const SignalsFile = z.object({
   levels: z.object({ high: z.number(), medium: z.number() }).refine((l) => l.high > l.medium, 'levels.high must be above levels.medium'),
+  warning_clauses: z.array(regexSource).default([]),
   negations: z.array(text).default([]),
   negation_window: z.number().int().min(0).max(20).default(6),
   links: z.object({
@@ -73,6 +75,8 @@ export interface ScamType {
   /** Names residents use for the scam itself, lower-cased: a question naming one is about this type. */
   aliases: string[]
   keywords: RegExp[]
+  /** Ids of the signals typical of this type; a found one weighs as two keyword hits. */
+  signals: string[]
   how: string
   flags: string[]
   todo: string[]
@@ -105,6 +109,8 @@ export interface FraudKnowledge {
   types: ScamType[]
   signals: FraudSignal[]
   levels: { high: number; medium: number }
+  /** A sentence matching one of these warns against scams; red flags are not looked for in it. */
+  warningClauses: RegExp[]
   negations: string[]
   negationWindow: number
   links: { official: string[]; lookalikeTokens: string[]; cheapTlds: string[] }
@@ -134,6 +140,9 @@ export function loadFraudKnowledge(contentDir: string): FraudKnowledge {
 
   const ids = new Set(signalsFile.signals.map((s) => s.id))
   unique(signalsFile.signals.map((s) => s.id), 'signals.yaml')
+  types.forEach((t, i) => {
+    for (const id of t.signals) if (!ids.has(id)) throw new ContentError(`content: types.yaml: types item ${i + 1} (${t.id}): signals: unknown signal "${id}"`)
+  })
   const signals = signalsFile.signals.map((s, i): FraudSignal => {
     const where = `signals.yaml: signals item ${i + 1} (${s.id})`
     if (s.kind === 'pattern' && s.patterns.length === 0) throw new ContentError(`content: ${where}: patterns: a pattern signal needs at least one pattern`)
@@ -161,6 +170,7 @@ export function loadFraudKnowledge(contentDir: string): FraudKnowledge {
     types,
     signals,
     levels: signalsFile.levels,
+    warningClauses: signalsFile.warning_clauses.map((p, j) => compile(p, `signals.yaml: warning_clauses.${j}`)),
     negations: signalsFile.negations,
     negationWindow: signalsFile.negation_window,
     links: {

@@ -28,8 +28,10 @@ export interface ScamCheck extends FraudVerdict {
  */
 export function checkMessage(text: string, knowledge: FraudKnowledge): ScamCheck {
   const t = text.normalize('NFKC')
+  // Red flags are looked for outside sentences that warn against scams; calming signals see the whole text.
+  const flagged = withoutWarnings(t, knowledge.warningClauses)
   const found = new Map<string, SignalHit>()
-  const hosts = findHosts(t).map((h) => judgeHost(h, knowledge.links))
+  const hosts = findHosts(flagged).map((h) => judgeHost(h, knowledge.links))
   const odd = hosts.filter((h) => !h.official)
   const fake = odd.find((h) => h.lookalike)
 
@@ -38,7 +40,7 @@ export function checkMessage(text: string, knowledge: FraudKnowledge): ScamCheck
       if (odd.length) found.set(s.id, hit(s, (fake ?? odd[0]!).host))
     } else if (s.kind === 'link-lookalike') {
       if (fake) found.set(s.id, hit(s, fake.host))
-    } else if (matches(s, t, knowledge)) {
+    } else if (matches(s, s.weight > 0 ? flagged : t, knowledge)) {
       found.set(s.id, hit(s))
     }
   }
@@ -50,7 +52,7 @@ export function checkMessage(text: string, knowledge: FraudKnowledge): ScamCheck
   const hits = [...found.values()].sort((a, b) => b.weight - a.weight)
   const score = hits.reduce((sum, h) => sum + h.weight, 0)
   const risk: RiskLevel = score >= knowledge.levels.high ? 'high' : score >= knowledge.levels.medium ? 'medium' : 'low'
-  const scamType = risk === 'low' ? undefined : matchType(t, knowledge)
+  const scamType = risk === 'low' ? undefined : matchType(t, knowledge, new Set(found.keys()))
   const verdict: ScamCheck = {
     risk,
     signals: hits.filter((h) => h.weight > 0).map((h) => h.label),
@@ -63,22 +65,31 @@ export function checkMessage(text: string, knowledge: FraudKnowledge): ScamCheck
 }
 
 /**
- * The scam type whose keywords match `text` most often (each keyword counts once; ties go to the earlier type),
- * or undefined when none matches. Used for checked messages and for questions alike.
+ * The scam type whose keywords match `text` most often (each keyword counts once, each of its typical signals found
+ * counts twice; ties go to the earlier type), or undefined when nothing matches. Used for checked messages and for
+ * questions alike.
  */
-export function matchType(text: string, knowledge: FraudKnowledge): ScamType | undefined {
-  return rankType(text, knowledge)?.type
+export function matchType(text: string, knowledge: FraudKnowledge, signalIds?: ReadonlySet<string>): ScamType | undefined {
+  return rankType(text, knowledge, signalIds)?.type
 }
 
-/** The best-matching scam type with its number of keyword hits, or undefined when no keyword matches. */
-export function rankType(text: string, knowledge: FraudKnowledge): { type: ScamType; hits: number } | undefined {
+/** The best-matching scam type with its score (keyword hits plus twice its typical signals found), or undefined. */
+export function rankType(text: string, knowledge: FraudKnowledge, signalIds?: ReadonlySet<string>): { type: ScamType; hits: number } | undefined {
   let best: { type: ScamType; hits: number } | undefined
   for (const type of knowledge.types) {
     let hits = 0
     for (const k of type.keywords) if (k.test(text)) hits++
+    if (signalIds) for (const id of type.signals) if (signalIds.has(id)) hits += 2
     if (hits > (best?.hits ?? 0)) best = { type, hits }
   }
   return best
+}
+
+/** The text without the sentences that match a warning pattern (「…的都是诈骗」「谨防…」). */
+export function withoutWarnings(text: string, warnings: RegExp[]): string {
+  if (!warnings.length) return text
+  const sentences = text.split(/(?<=[。！？!?；;\n])/)
+  return sentences.filter((x) => !warnings.some((w) => w.test(x))).join('')
 }
 
 function hit(s: FraudSignal, host?: string): SignalHit {

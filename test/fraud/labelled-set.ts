@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 /** One message of the labelled set: a scam (with its type) or a benign look-alike. */
 export interface LabelledMessage {
   id: string
-  half: 'tune' | 'holdout'
+  half: 'tune' | 'holdout' | 'holdout2'
   label: 'scam' | 'benign'
   type?: string
   text: string

@@ -22,7 +22,7 @@ describe('checkMessage on the labelled set', () => {
     }
   })
 
-  for (const half of ['tune', 'holdout'] as const) {
+  for (const half of ['tune', 'holdout', 'holdout2'] as const) {
     it(`${half}: scams rated high or medium ≥ 90 %, benign kept low ≥ 90 %`, () => {
       const rows = set.filter((m) => m.half === half)
       const scams = rows.filter((m) => m.label === 'scam')
