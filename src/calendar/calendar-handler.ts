@@ -70,7 +70,9 @@ export function createCalendarHandler(deps: CalendarHandlerDeps): Handler {
       const rest = foldForMatch(text).replace(hit.key, '').replace(FILLER, '')
       const brief = Array.from(rest).length <= 3
       // 「地球日是4月22日吗」 and 「下周有防灾减灾日吗」 name a date too: still a question about the day.
-      if (WHEN.test(text) || brief || EVENTS.test(text) || window) return observanceReply(ctx, text, calendar, hit.value, today)
+      // A bare number (119, 315) is a day only when asked about as one: 「我要打119」 is not.
+      const byName = !/^\d+$/.test(hit.key)
+      if (WHEN.test(text) || EVENTS.test(text) || (byName && (brief || window))) return observanceReply(ctx, text, calendar, hit.value, today)
     }
     const term = eventTerms.find((t) => text.includes(t))
     if (term && (WHEN.test(text) || EVENT_ASK.test(text) || window || LOCAL_ASK.test(text))) {

@@ -197,6 +197,8 @@ describe('calendar handler: what it leaves to others', () => {
     '全国科普日期间要开展哪些活动',
     '科技活动周由哪个部门负责',
     '今天学点科普知识',
+    '家里着火了我要打119',
+    '今天打了119',
     '明天去北京的机票',
   ])('「%s」 → next()', async (q) => {
     expect(await ask(q, { now: '2026-05-05' })).toBe(PASSED)

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import { parseDateWindow, parseSmallNumber, parseYearHint } from '../../src/calendar/date-phrase.js'
+import { addDays } from '../../src/calendar/local-day.js'
 
 // 2026-05-05 is a Tuesday; that week runs 05-04 (Mon) to 05-10 (Sun).
 const TUE = '2026-05-05'
@@ -74,4 +76,22 @@ describe('parseYearHint', () => {
 describe('parseSmallNumber', () => {
   it.each([['5', 5], ['十', 10], ['十一', 11], ['二十', 20], ['三十一', 31], ['九', 9]] as const)('%s → %i', (s, n) => expect(parseSmallNumber(s)).toBe(n))
   it('rejects other text', () => expect(parseSmallNumber('几')).toBeUndefined())
+})
+
+describe('parseDateWindow on any day 2020–2035', () => {
+  const PHRASES = ['今天', '明天', '后天', '这周', '这周末', '周末', '下周', '下周末', '周六', '这个月', '下个月', '最近', '国庆', '五一', '元旦', '春节', '春节前后', '中秋', '端午', '清明', '暑假', '3月', '12月', '5月12日', '未来7天']
+  const day = fc.integer({ min: 0, max: 365 * 16 }).map((n) => addDays('2020-01-01', n))
+
+  it('gives a non-empty window that does not end before today', () => {
+    fc.assert(
+      fc.property(day, fc.constantFrom(...PHRASES), (today, phrase) => {
+        const w = parseDateWindow(`${phrase}有什么活动`, today)
+        expect(w, `${phrase} @ ${today}`).toBeDefined()
+        expect(w!.from <= w!.to).toBe(true)
+        expect(w!.to >= today, `${phrase} @ ${today}: ${w!.from}–${w!.to}`).toBe(true)
+        expect(w!.from >= today || phrase === '这周').toBe(true)
+      }),
+      { numRuns: 500 },
+    )
+  })
 })
