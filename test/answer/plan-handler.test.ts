@@ -36,8 +36,14 @@ describe('plan answers', () => {
   it.each(['帮我订一张明天去北京的机票', '今天股票会涨吗', '明天天气怎么样', 'asdf qwer', '😀😀😀', '推荐一部好看的电影'])('declines %s politely', async (q) => {
     const r = await bot.handle(incoming(q))
     expect(r.answered).toBe(false)
-    expect(r.text).toMatch(/抱歉|没有输入/)
+    expect(r.text).toMatch(/抱歉|没有输入|请用中文/)
     expect(r.sources ?? []).toHaveLength(0)
+  })
+
+  it('asks for Chinese when the question has none', async () => {
+    const r = await bot.handle(incoming('what is the science literacy target of dongying'))
+    expect(r).toMatchObject({ answered: false, intent: 'none' })
+    expect(r.text).toContain('请用中文提问')
   })
 })
 
