@@ -11,7 +11,8 @@ export interface ElderModeHandlerDeps {
 const ON = /^(\/elder(@\w+)?\s+on|(请|帮我)?(开启|打开|开|进入|切换到?|切到|使用|用)?\s*(长辈|老人|老年|大字)(模式|版)(吧)?)$/i
 const OFF = /^(\/elder(@\w+)?\s+off|(请|帮我)?(关闭|关掉|关|退出|取消|不要|不用)\s*(长辈|老人|老年|大字)(模式|版)(吧)?|(切换到?|回到|用)?普通模式|保持普通模式)$/i
 const TOGGLE = /^\/elder(@\w+)?$/i
-const MENU = /^(菜单|主菜单|目录|功能菜单|回到菜单|返回菜单|长辈菜单|0)$/
+const MENU = /^(菜单|主菜单|目录|功能菜单|回到菜单|返回菜单|0)$/
+const ELDER_MENU = /^(长辈菜单|长辈模式菜单)$/
 // The resident finds the bot hard to read or says they are old: offer 长辈模式 (never switch silently).
 const STRUGGLE = /看不懂|看不明白|字太多|太长了|说简单点|简单点说|说得?简单|听不懂|看不清|眼睛不好|年纪大了|老人版|适合老人|老年人用/
 
@@ -35,7 +36,7 @@ export function createElderModeHandler(deps: ElderModeHandlerDeps): Handler {
       delete ctx.user.elder
       return { text: was || !/保持/.test(t) ? e.off : e.keep, answered: true, intent: 'settings' }
     }
-    if (elder && MENU.test(t)) return menu('好的。')
+    if (ELDER_MENU.test(t) || (elder && MENU.test(t))) return menu('好的。')
     if (!elder && STRUGGLE.test(t) && Array.from(t).length <= 30) {
       return withMenu({ text: e.suggest, answered: true, intent: 'settings' }, [
         { label: '打开长辈模式', value: '长辈模式' },

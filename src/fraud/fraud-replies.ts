@@ -15,7 +15,8 @@ export interface RenderOptions {
 /** Signals at least this heavy are hard red flags whose advice comes before the type's. */
 const HARD_WEIGHT = 4
 const LOW_TEXT = '没发现典型诈骗特征，仍请通过官方电话核实。'
-const BACK_TO_MENU: Choice = { label: '回到菜单', value: '菜单' }
+// Not 「菜单」: the help command answers that one before 长辈模式 sees it.
+const BACK_TO_MENU: Choice = { label: '回到菜单', value: '长辈菜单' }
 const CHEATED: Choice = { label: '被骗了怎么办', value: '被骗了怎么办' }
 
 /** The answer to a scam check; carries `fraud` {risk, signals, type?}. */
@@ -36,7 +37,10 @@ export function renderCheck(check: ScamCheck, source: CheckSource, k: FraudKnowl
     if (positive[0] && check.risk !== 'low') lines.push(`原因：${positive[0].label}。`)
     if (check.risk !== 'low') lines.push(type?.tip ?? advice ?? '先别转钱，别点链接。')
     lines.push(k.hotlines.elderLine)
-    const rest = [...positive.slice(1).map((h) => `· ${h.label}`), ...(type ? type.todo : [])]
+    const rest = [
+      ...(positive.length > 1 ? ['还有这些可疑之处：', ...positive.slice(1).map((h) => `· ${h.label}`)] : []),
+      ...(type ? ['该怎么做：', ...type.todo.map((x, i) => `${i + 1}. ${sentence(x)}`)] : []),
+    ]
     const choices: Choice[] = rest.length && check.risk !== 'low' ? [{ label: '看更多原因', value: '更多' }, CHEATED, BACK_TO_MENU] : [CHEATED, BACK_TO_MENU]
     return withMenu({ text: lines.join('\n'), answered: true, intent: 'fraud', fraud, ...(rest.length && check.risk !== 'low' ? { more: rest.join('\n') } : {}) }, choices)
   }

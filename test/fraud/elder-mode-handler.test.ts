@@ -80,7 +80,18 @@ describe('elder mode', () => {
     expect(users.get('t:e')?.elder).toBeUndefined()
   })
 
-  it('「菜单」 outside elder mode is not ours', async () => {
+  it('「菜单」 outside elder mode is not ours; 「长辈菜单」 always shows the menu', async () => {
     expect((await say('菜单', 'f')).text).toBe('REST')
+    expect((await say('长辈菜单', 'f')).choices?.map((c) => c.value)).toEqual(k.elder.menu.map((c) => c.value))
+  })
+
+  it('「回到菜单」 in a 长辈模式 answer leads back to the elder menu, not to the general help', async () => {
+    await say('长辈模式', 'g')
+    const tip = await say('防骗提醒', 'g')
+    const back = tip.choices?.find((c) => c.label === '回到菜单')
+    expect(back?.value).toBe('长辈菜单')
+    const menu = await say(String((tip.choices ?? []).indexOf(back!) + 1), 'g')
+    expect(menu.intent).toBe('settings')
+    expect(menu.text).toContain('回复 1 查看防骗提醒')
   })
 })
