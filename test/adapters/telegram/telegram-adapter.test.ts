@@ -90,7 +90,7 @@ describe('TelegramAdapter with telegraf against the fake Bot API', () => {
   it('renders choices as an inline keyboard and feeds a press back as text', async () => {
     const long = '我在汕尾市城区，想看看最近的科普活动安排，还有防诈骗讲座'
     const { fake, seen } = await setup((i) =>
-      i.text === '切换地区'
+      i.text === '/region'
         ? { text: '请选择地区：', answered: true, intent: 'region', choices: [{ label: '东营', value: '我在东营' }, { label: '乌海', value: '我在乌海' }, { label: '汕尾城区', value: long }] }
         : echo(i),
     )
