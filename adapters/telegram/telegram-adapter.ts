@@ -130,7 +130,10 @@ export class TelegramAdapter implements Adapter {
     this.stopping = false
     if (this.opts.webhook) await this.startWebhook(this.opts.webhook)
     else {
-      await this.telegram.deleteWebhook({ drop_pending_updates: false })
+      // getUpdates is refused while a webhook is set; a server without deleteWebhook still polls fine.
+      await this.telegram.deleteWebhook({ drop_pending_updates: false }).catch((err: unknown) => {
+        this.log.warn({ code: toDeliveryError(err, 'deleteWebhook').code }, 'deleteWebhook failed')
+      })
       this.pollLoop = this.poll()
     }
     this.log.info({ mode: this.opts.webhook ? 'webhook' : 'polling', bot: this.me.username }, 'telegram started')

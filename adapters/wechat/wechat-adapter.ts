@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Writable } from 'node:stream'
 import QRCode from 'qrcode'
-import { ScanStatus, WechatyBuilder, types, type Wechaty } from 'wechaty'
+import { ScanStatus, WechatyBuilder, log as wechatyLog, types, type Wechaty } from 'wechaty'
 import type { ContactInterface, MessageInterface, RoomInterface } from 'wechaty/impls'
 import type { Adapter, IncomingHandler, Outgoing, SendReceipt } from '../../src/core/adapter.js'
 import { DeliveryError, KepuError, errorCode } from '../../src/core/errors.js'
@@ -78,6 +78,8 @@ export class WechatAdapter implements Adapter {
     if (this.bot) throw new KepuError('E_ADAPTER_STATE', 'wechat: already started')
     this.handler = handler
     this.startedAt = Date.now()
+    // wechaty's own log (stderr) may quote messages at info level; WECHATY_LOG=info brings it back.
+    if (!process.env.WECHATY_LOG) wechatyLog.level('warn')
     if (this.opts.name?.includes('/')) mkdirSync(dirname(this.opts.name), { recursive: true })
     const bot = WechatyBuilder.build({
       name: this.opts.name ?? 'kepu-bot',

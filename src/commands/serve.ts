@@ -196,8 +196,9 @@ export function register(program: Command): void {
       try {
         serving = await startServe({ config, logger })
       } catch (err) {
-        logger.error({ code: errorCode(err), err: err instanceof Error ? err.message : String(err) }, 'serve failed to start')
-        if (err instanceof ConfigError) process.stderr.write(`kepu serve: ${err.message}\n`)
+        const why = redactSecrets(err instanceof Error ? err.message : String(err), config)
+        logger.error({ code: errorCode(err), err: why }, 'serve failed to start')
+        if (err instanceof ConfigError) process.stderr.write(`kepu serve: ${why}\n`)
         process.exitCode = err instanceof ConfigError ? 2 : 1
         return
       }
@@ -230,6 +231,15 @@ export function register(program: Command): void {
       // Libraries (wechaty, keep-alive agents) may hold the loop open: the work is done, leave.
       setTimeout(() => process.exit(0), 50).unref()
     })
+}
+
+/** Blanks every configured secret out of a text bound for the log. */
+function redactSecrets(text: string, config: Config): string {
+  let out = text
+  for (const secret of [config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_WEBHOOK_SECRET, config.WECHATY_PUPPET_SERVICE_TOKEN]) {
+    if (secret) out = out.split(secret).join('[redacted]')
+  }
+  return out
 }
 
 /** A webhook secret when none is configured: Telegram keeps it, so a fresh one per start is fine. */
