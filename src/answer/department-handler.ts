@@ -6,7 +6,7 @@ import { moreText, sourceLine, sourceRef } from './source-ref.js'
 
 // Words every action name shares: what is left tells actions apart (青少年, 科普信息化 …).
 const GENERIC = /实施|科学素质|提升|行动|工程|建设|强化|和公务员/gu
-const TASK_ASK = /负责|牵头|管|任务|工作|干什么|做什么|职责|分工|承担/u
+const TASK_ASK = /负责|牵头|管|任务|工作|干什么|做什么|职责|分工|承担|措施/u
 const LEAD_ASK = /谁|哪个|哪些|什么部门|什么单位|牵头|负责|归.{0,6}管|主管/u
 
 /** The action a question names, with how sure the match is (0–1). */
@@ -37,10 +37,14 @@ export function createDepartmentHandler(kb: KnowledgeBase): Handler {
   return async (ctx, next) => {
     if (!ctx.text || !TASK_ASK.test(ctx.text)) return next()
     const plans = ctx.region ? [kb.planOf(ctx.region.name)].filter((p): p is Plan => !!p) : kb.plans
-    const asksTasks = /哪些(任务|工作|事)|什么(任务|工作|事)|负责什么|管什么|干什么|做什么|职责/u.test(ctx.text)
+    const asksTasks = /哪些(任务|工作|事|措施|内容)|什么(任务|工作|事|措施|内容)|负责什么|管什么|干什么|做什么|职责|具体(做|干|内容)/u.test(ctx.text)
     const unit = findUnit(ctx.text, plans)
     if (unit && (asksTasks || !matchAnyAction(ctx, plans))) return unitAnswer(kb, unit.name, unit.plans)
     if (!LEAD_ASK.test(ctx.text)) return next()
+    if (asksTasks) {
+      const own = plans.length === 1 ? matchAction(ctx.text, plans[0]!.actions) : undefined
+      if (own) return actionTasks(plans[0]!, own.action)
+    }
     const matches = plans.flatMap((plan) => {
       const m = matchAction(ctx.text, plan.actions)
       return m && m.action.leads.length ? [{ plan, ...m }] : []
@@ -82,6 +86,22 @@ export function createDepartmentHandler(kb: KnowledgeBase): Handler {
       answered: true,
       intent: 'department',
       sources,
+    }
+  }
+
+  function actionTasks(plan: Plan, action: Action): ReplyWithMore {
+    const seen = new Set<string>()
+    const items = plan.passages.filter((p) => p.action === action.name && !seen.has(p.title) && !!seen.add(p.title))
+    const lines = [`${plan.region}「${action.name}」（${action.leads.join('、')}牵头）共${items.length}项任务：`]
+    for (const [i, p] of items.slice(0, 5).entries()) lines.push(`${i + 1}. ${p.title.slice(0, 30)}`)
+    lines.push(`（来源：《${plan.title}》${action.ref ? ` ${action.ref}` : ''}）`)
+    if (items.length > 5) lines.push('回复「更多」看全部')
+    return {
+      text: lines.join('\n'),
+      answered: true,
+      intent: 'department',
+      sources: items.slice(0, 3).map((p) => sourceRef(p, plan)),
+      ...(items.length > 5 ? { more: items.map((p, i) => `${i + 1}. ${p.title}（${p.ref}）`).join('\n') } : {}),
     }
   }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { RegionRef, RegionResolver } from '../core/bot.js'
+import { toSimplified } from '../core/to-simplified.js'
 import { loadYaml } from './load-yaml.js'
 
 /** One region: its plan-title name, the short form, other spellings. */
@@ -59,7 +60,7 @@ export class RegionRegistry implements RegionResolver {
   }
 
   byName(name: string): Region | undefined {
-    const n = name.trim()
+    const n = toSimplified(name.normalize('NFKC')).trim()
     if (!n) return undefined
     return this.regions.find((r) => r.name === n || r.short === n || r.aliases.includes(n))
   }

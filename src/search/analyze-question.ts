@@ -19,6 +19,8 @@ export interface AnalyzedQuestion {
   topic: string
   /** Terms added by the synonym map (plan wording for colloquial words). */
   expansions: string[]
+  /** For a colloquial word of the question, the plan words that stand for it (面积 → 平米, 平方米). */
+  alternatives: Map<string, string[]>
   shape: QuestionShape
   /** True when the question says 「我们市」「区里」 …: it is about the resident's own region. */
   mentionsOwnRegion: boolean
@@ -53,6 +55,11 @@ export function analyzeQuestion(question: string, vocabulary: QueryVocabulary, r
     .replace(/\s+/gu, ' ')
     .trim()
   const expansions: string[] = []
-  for (const s of vocabulary.synonyms) if (folded.includes(s.say)) for (const m of s.means) if (!expansions.includes(m)) expansions.push(m)
-  return { folded, topic, expansions, shape, mentionsOwnRegion }
+  const alternatives = new Map<string, string[]>()
+  for (const s of vocabulary.synonyms) {
+    if (!folded.includes(s.say)) continue
+    for (const m of s.means) if (!expansions.includes(m)) expansions.push(m)
+    alternatives.set(s.say, [...(alternatives.get(s.say) ?? []), ...s.means])
+  }
+  return { folded, topic, expansions, alternatives, shape, mentionsOwnRegion }
 }

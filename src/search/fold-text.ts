@@ -1,7 +1,4 @@
-import * as OpenCC from 'opencc-js'
-
-// Traditional (Taiwan, Hong Kong and generic) to mainland simplified: 東營 → 东营, 科學素質 → 科学素质.
-const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' })
+import { toSimplified } from '../core/to-simplified.js'
 
 /**
  * Folds text for matching: NFKC (full-width letters, digits and punctuation to half-width), traditional

@@ -34,6 +34,7 @@ interface Weights {
   topic: number[]
   expansion: number[]
   total: number
+  alternatives: Map<string, string[]>
 }
 
 interface IndexedPassage {
@@ -147,6 +148,12 @@ export class PlanIndex {
     if (!query) return []
     const topicTerms = [...new Set(this.tokenize(question.topic))]
     const expansionTerms = [...new Set(this.tokenize(question.expansions.join(' ')))].filter((t) => !topicTerms.includes(t))
+    // A topic term that is a colloquial word counts as covered when a sentence has one of its plan words.
+    const alternatives = new Map<string, string[]>()
+    for (const [say, means] of question.alternatives) {
+      const planTerms = [...new Set(this.tokenize(means.join(' ')))]
+      for (const t of this.tokenize(say)) if (topicTerms.includes(t)) alternatives.set(t, planTerms)
+    }
     const regions = options.region ? [options.region].filter((r) => this.byRegion.has(r)) : [...this.byRegion.keys()]
     const shards = regions.map((r) => this.shard(r))
     const hits: SearchHit[] = []
@@ -159,7 +166,7 @@ export class PlanIndex {
       if (!terms.length) continue
       const found = shard.index.search(terms.join(' '), { boost: BOOST, combineWith: 'OR', tokenize: splitOnSpace }).slice(0, regions.length > 1 ? 6 : 10)
       const idf = (t: string): number => Math.log(1 + shard.size / (1 + (shard.df.get(t) ?? 0)))
-      const weights: Weights = { topic: topicTerms.map(idf), expansion: expansionTerms.map(idf), total: 0 }
+      const weights: Weights = { topic: topicTerms.map(idf), expansion: expansionTerms.map(idf), total: 0, alternatives }
       weights.total = weights.topic.reduce((a, b) => a + b, 0) || 1
       const top = found[0]?.score ?? 1
       for (const r of found) {
@@ -181,6 +188,7 @@ export class PlanIndex {
       for (let i = 0; i < topic.length; i++) {
         const t = topic[i]!
         if (terms.has(t)) got += weights.topic[i]!
+        else if (weights.alternatives.get(t)?.some((a) => terms.has(a))) got += 0.9 * weights.topic[i]!
         else if (contextTerms.has(t)) got += 0.5 * weights.topic[i]!
       }
       let extra = 0
