@@ -110,13 +110,21 @@ export class TelegramAdapter implements Adapter {
   async start(handler: IncomingHandler): Promise<void> {
     if (this.running) throw new KepuError('E_ADAPTER_STATE', 'telegram: already started')
     this.handler = handler
-    let me: { id: number; username?: string }
-    try {
-      me = await this.telegram.getMe()
-    } catch (err) {
-      const code = (err as { code?: unknown }).code
-      if (code === 401 || code === 404) throw new ConfigError('config: TELEGRAM_BOT_TOKEN: the Bot API refused this token (401)')
-      throw new KepuError('E_TELEGRAM_START', `telegram: getMe failed: ${toDeliveryError(err, 'getMe').message}`, { cause: err })
+    let me: { id: number; username?: string } | undefined
+    // A Bot API outage at boot is waited out a little; a refused token is not.
+    for (let attempt = 1; !me; attempt++) {
+      try {
+        me = await this.telegram.getMe()
+      } catch (err) {
+        const code = (err as { code?: unknown }).code
+        if (code === 401 || code === 404) throw new ConfigError('config: TELEGRAM_BOT_TOKEN: the Bot API refused this token (401)')
+        const de = toDeliveryError(err, 'getMe')
+        if (attempt >= 3 || de.kind === 'permanent' || de.kind === 'blocked') {
+          throw new KepuError('E_TELEGRAM_START', `telegram: getMe failed: ${de.message}`, { cause: err })
+        }
+        this.log.warn({ code: de.code, attempt }, 'getMe failed, retrying')
+        await this.sleep(de.retryAfterMs ?? 1000 * attempt, this.hardStop.signal)
+      }
     }
     this.me = { id: me.id, username: me.username ?? '' }
     if (this.opts.setCommands !== false) {
@@ -372,10 +380,14 @@ export class TelegramAdapter implements Adapter {
   private async callWithTimeout(method: 'sendMessage', payload: Record<string, unknown>): Promise<unknown> {
     const abort = new AbortController()
     const timer = setTimeout(() => abort.abort(), this.opts.sendTimeoutMs ?? 15_000)
+    // Past the shutdown grace period a hanging request is given up too.
+    const onHardStop = (): void => abort.abort()
+    this.hardStop.signal.addEventListener('abort', onHardStop, { once: true })
     try {
       return await this.telegram.callApi(method, payload as never, { signal: abort.signal as never })
     } finally {
       clearTimeout(timer)
+      this.hardStop.signal.removeEventListener('abort', onHardStop)
     }
   }
 

@@ -198,6 +198,35 @@ describe('TelegramAdapter with telegraf against the fake Bot API', () => {
   })
 })
 
+describe('TelegramAdapter start and stop edge cases', () => {
+  it('waits out a Bot API hiccup at start, but refuses a bad token', async () => {
+    const fake = await FakeBotApi.start()
+    try {
+      fake.script({ method: 'getMe', reply: { kind: 'error', status: 502 } })
+      const waits: number[] = []
+      const adapter = createTelegramAdapter({ token: fake.token, apiRoot: fake.apiRoot, sleep: async (ms) => void waits.push(ms) })
+      await adapter.start(async (i) => echo(i))
+      await adapter.stop()
+      expect(waits).toEqual([1000])
+      const bad = createTelegramAdapter({ token: '1:nope', apiRoot: fake.apiRoot })
+      await expect(bad.start(async (i) => echo(i))).rejects.toMatchObject({ code: 'E_CONFIG', message: expect.stringContaining('TELEGRAM_BOT_TOKEN') })
+    } finally {
+      await fake.close()
+    }
+  })
+
+  it('gives up a hanging send once the shutdown grace period is over', async () => {
+    const { fake, adapter, seen } = await setup(echo, { stopGraceMs: 200, sendTimeoutMs: 60_000 })
+    fake.script({ method: 'sendMessage', reply: { kind: 'hang' } })
+    fake.pushText({ userId: 70, text: '你好' })
+    await fake.waitFor((r) => r.method === 'sendMessage')
+    expect(seen).toHaveLength(1)
+    const started = Date.now()
+    await adapter.stop()
+    expect(Date.now() - started).toBeLessThan(2000)
+  })
+})
+
 describe('TelegramAdapter.send maps Bot API failures to DeliveryError kinds', () => {
   it.each([
     [{ kind: 'error', status: 429, retryAfter: 7 } as const, 'rate_limited', 7000],
