@@ -33,12 +33,14 @@ export function defaultLimits(channel: string): ChannelLimits {
 const WINDOW_MS = 60_000
 
 /**
- * Pacing for one channel, on injected time. The overall rate uses GCRA with one message of tolerance:
- * the long-run rate is exactly `perSecond`, any one-second window holds at most `perSecond + 1`, and a
- * timer that fires a little late does not slow the whole broadcast down.
+ * Pacing for one channel, on injected time. The overall rate uses GCRA with a small tolerance (one slot,
+ * at most 100 ms): the long-run rate is exactly `perSecond`, any one-second window holds at most
+ * `perSecond + 1`, and a timer that fires a little late does not slow the whole broadcast down.
  */
 export class RateLimiter {
   private readonly interval: number
+  /** How early a send may be against its slot: absorbs late timers, never more than one message. */
+  private readonly tolerance: number
   private tat = 0
   private pausedUntil = 0
   private readonly chats = new Map<string, number[]>()
@@ -49,6 +51,7 @@ export class RateLimiter {
   constructor(readonly limits: ChannelLimits) {
     if (!(limits.perSecond > 0)) throw new RangeError(`rate: perSecond must be positive, got ${limits.perSecond}`)
     this.interval = 1000 / limits.perSecond
+    this.tolerance = Math.min(this.interval, 100)
   }
 
   /** Starts the day's count (after a restart, from the store). */
@@ -69,7 +72,7 @@ export class RateLimiter {
       if (dayKey(now) !== this.day) this.setSentToday(0, now)
       if (this.sentToday >= this.limits.dailyCap) return nextMidnight(now) - now
     }
-    return Math.max(0, Math.ceil(this.tat - this.interval - now))
+    return Math.max(0, Math.ceil(this.tat - this.tolerance - now))
   }
 
   /** Ms until this chat may get a message (0 when it may now). */
