@@ -58,7 +58,7 @@ function syntheticQuestions(kb, count) {
 
 function evalQuestions() {
   const file = join(root, '../shared/eval/questions.jsonl')
-  let items = []
+  let items
   try {
     items = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
   } catch {

@@ -25,7 +25,7 @@ export interface TokenizerOptions {
   dictionary?: string
 }
 
-const RUN = /[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:[.\-][a-z0-9]+)*%?/gu
+const RUN = /[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:[.-][a-z0-9]+)*%?/gu
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u
 
 let fullJieba: Jieba | undefined
