@@ -27,7 +27,7 @@ const WHEN_QUESTION = /哪天|几号|什么时候|哪一天|几月|日期/
 const WHEN_SUBJECT = /[日节周月]|活动|讲座|宣传/
 // A question about a scam that leaves no doubt it is about fraud, or one that only asks what to do.
 const FRAUD_WORDS = /骗|诈|是真的吗|真的假的|靠谱|可信|能信|套路|上当|坑/
-const ADVICE_WORDS = /怎么办|咋办|能赚钱|能不能|可以[^，。？?]{0,3}吗|要不要|注意什么|怎么(识别|防|应对|处理|回事)/
+const ADVICE_WORDS = /怎么办|咋办|能赚钱|能不能|可以[^，。？?]{0,3}吗|要不要|注意什么|怎么(识别|防|应对|处理|回事)|会不会|真的会|正常吗|合理吗|对吗|行吗/
 // What a pasted message looks like: an SMS signature, a web address, the formal 您.
 const MESSAGE_LOOK = /^【[^】]{1,20}】|https?:\/\/|www\.|[a-z0-9-]+\.(com|cn|cc|top|xyz|vip|net|icu)|您/i
 // Any sign that a message is a question, so that naming a scam type is asking about it.
@@ -37,9 +37,13 @@ const CLAUSE = /[，,。；;！!？?\s]+/
 
 /**
  * Reads what a message asks of the fraud helper. Pure: the order of the rules is the design.
- * forwarded → check the whole text; a plan or calendar question → pass; 「帮我看看：…」 with a pasted message →
- * check the pasted part; a described situation with red flags → check; a general question → its topic; a question
- * about one scam type → that type; an unasked paste with strong red flags → check; anything else → pass.
+ * 1. forwarded → check the whole text; 2. 「帮我看看：…」 with a pasted message → check the pasted part;
+ * 3. a plan question (部门, 牵头, 目标 …) or a date question about an activity → pass;
+ * 4. 「防骗提醒 N」 → tips; 5. 「被骗了…」 → what to do now (with the type's advice when one is named);
+ * 6. a described situation (「有人打电话说…」) with red flags → check; 7. a general topic (hotline, 验证码, 96110 …);
+ * 8. a question naming a scam type (「杀猪盘是什么」) → that type; 9. a question carrying red flags → check;
+ * 10. a question about a type by its keywords → that type; 11. an unasked paste with strong red flags → check;
+ * 12. a request about a described situation → check; a bare request → how to check; anything else → pass.
  */
 export function readFraudAsk(text: string, forwarded: boolean, knowledge: FraudKnowledge): FraudAsk {
   const t = text.trim()
@@ -61,7 +65,8 @@ export function readFraudAsk(text: string, forwarded: boolean, knowledge: FraudK
   if (topic?.id === 'cheated') return { kind: 'topic', topic, type: matchType(t, knowledge) }
 
   const check = checkMessage(t, knowledge)
-  if (NARRATIVE.test(t) && check.risk !== 'low') return { kind: 'check', source: 'situation', check }
+  const narrative = NARRATIVE.test(t)
+  if (narrative && check.risk !== 'low') return { kind: 'check', source: 'situation', check }
 
   if (topic) {
     // A generic topic gives way to the scam type the question names: 「怎么识别刷单诈骗」 is about 刷单.
@@ -69,8 +74,14 @@ export function readFraudAsk(text: string, forwarded: boolean, knowledge: FraudK
     if (topic.id === 'tips') return { kind: 'tips', page: undefined }
     return { kind: 'topic', topic, type: undefined }
   }
+  const named = typeNamed(t, knowledge)
+  if (named && QUESTION.test(t)) return { kind: 'type', type: named }
+  // A question that carries red flags itself (「贷款要先交保证金正常吗」) is a described situation.
+  if (QUESTION.test(t) && check.risk !== 'low') return { kind: 'check', source: 'situation', check }
   if (type) return { kind: 'type', type }
   if (check.risk === 'high' || (check.risk === 'medium' && MESSAGE_LOOK.test(t))) return { kind: 'check', source: 'unasked', check }
+  // 「有人打电话推销保险，是骗子吗」: the resident asks about what happened, even when nothing looks wrong.
+  if (request && narrative) return { kind: 'check', source: 'situation', check }
   if (request) {
     const how = knowledge.topics.find((tp) => tp.id === 'check-how')
     if (how) return { kind: 'topic', topic: how, type: undefined }

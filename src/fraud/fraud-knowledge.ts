@@ -55,7 +55,7 @@ const TopicSchema = z.object({
 })
 
 const AdviceFile = z.object({
-  hotlines: z.object({ anti_fraud: text, police: text, line: text, elder_line: text }),
+  hotlines: z.object({ anti_fraud: text, police: text, line: text, elder_line: text, generic: text }),
   tips: z.array(text).min(1),
   topics: z.array(TopicSchema).min(1),
   elder: z.object({
@@ -114,7 +114,7 @@ export interface FraudKnowledge {
   negations: string[]
   negationWindow: number
   links: { official: string[]; lookalikeTokens: string[]; cheapTlds: string[] }
-  hotlines: { antiFraud: string; police: string; line: string; elderLine: string }
+  hotlines: { antiFraud: string; police: string; line: string; elderLine: string; generic: string }
   tips: string[]
   topics: FraudTopic[]
   elder: { intro: string; off: string; keep: string; suggest: string; menuTitle: string; menu: Choice[] }
@@ -183,6 +183,7 @@ export function loadFraudKnowledge(contentDir: string): FraudKnowledge {
       police: adviceFile.hotlines.police,
       line: adviceFile.hotlines.line,
       elderLine: adviceFile.hotlines.elder_line,
+      generic: adviceFile.hotlines.generic,
     },
     tips: adviceFile.tips,
     topics,

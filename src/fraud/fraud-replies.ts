@@ -25,7 +25,7 @@ export function renderCheck(check: ScamCheck, source: CheckSource, k: FraudKnowl
   const type = check.scamType
   // A hard red flag's advice first (屏幕共享, 验证码, 安全账户); else the type's first step; else any advice.
   const hard = positive.find((h) => h.advice && h.weight >= HARD_WEIGHT)?.advice
-  const advice = sentence(hard ?? type?.todo[0] ?? positive.find((h) => h.advice)?.advice)
+  const advice = sentence(hard ?? type?.todo[0] ?? positive.find((h) => h.advice)?.advice ?? k.hotlines.generic)
   const about = source === 'situation' ? '您说的情况' : '这条消息'
   const fraud = { risk: check.risk, signals: check.signals, ...(check.type ? { type: check.type } : {}) }
 
@@ -35,7 +35,7 @@ export function renderCheck(check: ScamCheck, source: CheckSource, k: FraudKnowl
     else if (check.risk === 'medium') lines.push(`${about}有诈骗风险，要小心。`)
     else lines.push(LOW_TEXT)
     if (positive[0] && check.risk !== 'low') lines.push(`原因：${positive[0].label}。`)
-    if (check.risk !== 'low') lines.push(type?.tip ?? advice ?? '先别转钱，别点链接。')
+    if (check.risk !== 'low') lines.push(type?.tip ?? advice ?? k.hotlines.generic)
     lines.push(k.hotlines.elderLine)
     const rest = [
       ...(positive.length > 1 ? ['还有这些可疑之处：', ...positive.slice(1).map((h) => `· ${h.label}`)] : []),

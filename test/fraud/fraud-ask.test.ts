@@ -50,6 +50,13 @@ describe('readFraudAsk', () => {
     ['智慧助老行动谁牵头', 'pass'],
     ['被骗了该找哪个部门', 'topic:cheated'],
     ['科技活动周什么时候开始', 'pass'],
+    ['贷款要先交保证金正常吗', 'check:situation'],
+    ['有人打电话推销保险，是骗子吗', 'check:situation'],
+    ['手机收到陌生链接能点吗', 'topic:links'],
+    ['电信诈骗怎么举报', 'topic:hotline'],
+    ['怎样识别诈骗电话', 'tips'],
+    ['杀猪盘是什么', 'type:fake-investment'],
+    ['今天股票会涨吗', 'pass'],
   ])('%s → %s', (text, want, forwarded = false) => {
     expect(kind(text, forwarded as boolean)).toBe(want)
   })
