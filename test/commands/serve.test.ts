@@ -4,6 +4,13 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { App } from '../../src/app.js'
+import { startServe } from '../../src/commands/serve.js'
+import { loadConfig } from '../../src/config.js'
+import type { Adapter } from '../../src/core/adapter.js'
+import { systemClock } from '../../src/core/clock.js'
+import { silentLogger } from '../../src/core/logger.js'
+import { openSqliteStore } from '../../src/store/sqlite-store.js'
 import { FakeBotApi } from '../fakes/fake-bot-api.js'
 
 // End to end: `kepu serve` as a separate process (src/cli.ts through tsx), its Telegram adapter pointed at
@@ -122,4 +129,55 @@ describe('kepu serve configuration errors', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   }, 30_000)
+})
+
+describe('startServe (in process)', () => {
+  const config = loadConfig({ env: { KEPU_ADAPTERS: 'console' }, envFile: false })
+  const bot = { handle: async () => ({ text: '好', answered: true, intent: 'plan' as const }) }
+  const app = { bot, clock: systemClock, logger: silentLogger } as unknown as App
+
+  function recorder(name: string, events: string[], failStart = false): Adapter {
+    return {
+      name,
+      start: async () => {
+        if (failStart) throw new Error(`${name} cannot start`)
+        events.push(`start ${name}`)
+      },
+      stop: async () => void events.push(`stop ${name}`),
+      send: async () => ({}),
+    }
+  }
+
+  it('starts adapters, then hooks with the adapters map; on stop undoes hooks before stopping adapters', async () => {
+    const events: string[] = []
+    const store = openSqliteStore({ file: ':memory:' })
+    const adapters = new Map([['a', recorder('a', events)], ['b', recorder('b', events)]])
+    const handle = await startServe({
+      config,
+      logger: silentLogger,
+      app,
+      store,
+      adapters,
+      hooks: [
+        (ctx) => {
+          events.push(`hook sees ${[...ctx.adapters.keys()].join(',')}`)
+          return () => void events.push('undo hook')
+        },
+      ],
+    })
+    await handle.stop()
+    await handle.stop()
+    expect(events).toEqual(['start a', 'start b', 'hook sees a,b', 'undo hook', 'stop a', 'stop b'])
+    store.close()
+  })
+
+  it('stops what started when an adapter fails to start, and refuses an empty adapter list', async () => {
+    const events: string[] = []
+    const store = openSqliteStore({ file: ':memory:' })
+    const adapters = new Map([['a', recorder('a', events)], ['b', recorder('b', events, true)]])
+    await expect(startServe({ config, logger: silentLogger, app, store, adapters, hooks: [] })).rejects.toThrow('b cannot start')
+    expect(events).toEqual(['start a', 'stop a'])
+    await expect(startServe({ config, logger: silentLogger, app, store, adapters: new Map(), hooks: [] })).rejects.toThrow(/KEPU_ADAPTERS/)
+    store.close()
+  })
 })
