@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream'
+import { ScanStatus } from 'wechaty'
 import { PuppetMock, mock } from 'wechaty-puppet-mock'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createWechatAdapter, type WechatAdapter } from '../../../adapters/wechat/wechat-adapter.js'
@@ -142,5 +143,20 @@ describe('WechatAdapter with wechaty-puppet-mock', () => {
     ])
     const err = await adapter.send({ chatId: 'nobody', text: 'x', isGroup: false }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(DeliveryError)
+  })
+
+  it('draws the login QR code in the terminal', async () => {
+    const mocker = new mock.Mocker()
+    const qrOutput = new PassThrough()
+    let drawn = ''
+    qrOutput.on('data', (c: Buffer) => (drawn += c.toString('utf8')))
+    const adapter = createWechatAdapter({ puppet: new PuppetMock({ mocker }), name: 'kepu-qr-test', qrOutput })
+    rig = { adapter, mocker, user: mocker.createContact(), seen: [], out: [] }
+    await adapter.start(async (i) => echo(i))
+    mocker.scan('https://login.weixin.qq.com/l/kepu-test', ScanStatus.Waiting)
+    await until(() => drawn.includes('扫描'))
+    expect(drawn).toContain('用微信扫描下面的二维码')
+    // Terminal QR art is drawn with block characters.
+    expect(drawn).toMatch(/[\u2580-\u259F]/)
   })
 })
