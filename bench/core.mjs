@@ -40,6 +40,31 @@ function prng(seed) {
  * Known-item questions made from the plans: for a sentence with a figure, a few of its content words
  * and 「是多少」, without the figure; the right answer is the passage it came from.
  */
+/** Runs the questions twice through bot.handle in a fresh process; returns p50/p99 per pass and RSS. */
+function replyTimes(questions) {
+  const script = `
+    const { createApp } = await import(${JSON.stringify(dist('app.js'))})
+    const questions = JSON.parse(require('node:fs').readFileSync(0, 'utf8'))
+    const app = createApp({ warm: true, cacheDir: ${JSON.stringify(join(root, 'node_modules/.cache/kepu'))} })
+    const pct = (a, p) => a[Math.min(a.length - 1, Math.floor(p * a.length))]
+    const passes = []
+    for (let pass = 0; pass < 2; pass++) {
+      const times = []
+      let i = 0
+      for (const item of questions) {
+        const started = performance.now()
+        await app.bot.handle({ channel: 'bench', chatId: 'c', userId: 'u' + (i++ % 50), isGroup: false, mentioned: true, forwarded: item.forwarded === true, text: item.q, ...(item.region ? { region: item.region } : {}) })
+        times.push(performance.now() - started)
+      }
+      times.sort((a, b) => a - b)
+      passes.push({ p50: pct(times, 0.5), p99: pct(times, 0.99) })
+    }
+    process.stdout.write(JSON.stringify({ count: questions.length, first: passes[0], second: passes[1], rss: process.memoryUsage().rss }))`
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(join(root, 'package.json'))}); ${script}`], { input: JSON.stringify(questions), encoding: 'utf8', maxBuffer: 1 << 24 })
+  if (r.status !== 0) throw new Error(r.stderr)
+  return JSON.parse(r.stdout)
+}
+
 function syntheticQuestions(kb, count) {
   const rand = prng(20261122)
   const pool = []
@@ -66,7 +91,12 @@ function evalQuestions() {
   }
   return items
     .filter((i) => i.kind === 'plan' && i.src_region)
-    .map((i) => ({ q: i.q, region: i.src_region, expect: (hit) => hit.region === i.src_region && (i.has ?? i.all ?? []).some((h) => hit.text.normalize('NFKC').includes(h)) }))
+    .map((i) => ({
+      q: i.q,
+      region: i.src_region,
+      // A lead-unit answer comes from the passage's units, so they count as its text here.
+      expect: (hit) => hit.region === i.src_region && (i.has ?? i.all ?? []).some((h) => `${hit.text} ${(hit.leads ?? []).join('、')}`.normalize('NFKC').includes(h)),
+    }))
 }
 
 export async function run() {
@@ -101,25 +131,21 @@ export async function run() {
   lines.push(`| index build, ${kb.plans.length} plans / ${passages} passages / ${saved.size} shards | ${ms(build)} | |`)
   lines.push(`| index load from saved shards | ${ms(load)} | |`)
 
-  // Reply time through bot.handle over a few thousand questions.
+  // Reply time through bot.handle over a few thousand questions, in a fresh process (so RSS is the bot's own).
   const known = [...evalQuestions(), ...syntheticQuestions(kb, 3000)]
-  const extra = ['防灾减灾日是哪天', '你好', '帮我订机票', '老年人怎么防诈骗', '这周末有什么科普活动', '市科协牵头哪些任务']
-  const bot = createApp({ warm: true }).bot
-  const times = []
-  let i = 0
-  for (const item of [...known, ...extra.map((q) => ({ q }))]) {
-    const started = performance.now()
-    await bot.handle({ channel: 'bench', chatId: 'c', userId: `u${i++ % 50}`, isGroup: false, mentioned: true, forwarded: false, text: item.q, ...(item.region ? { region: item.region } : {}) })
-    times.push(performance.now() - started)
-  }
-  times.sort((a, b) => a - b)
-  lines.push(`| core reply p50 over ${times.length} questions | ${ms(pct(times, 0.5))} | |`)
-  lines.push(`| core reply p99 | ${ms(pct(times, 0.99))} | ≤ 2 ms |`)
-  lines.push(`| RSS after the run | ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB (fresh process at first answer: ${(warm.rss / 1e6).toFixed(0)} MB) | ≤ 150 MB |`)
+  const mixed = [
+    ...known.map(({ q, region }) => ({ q, region })),
+    ...readFileSync(join(root, '../shared/eval/questions.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)),
+  ]
+  const replies = replyTimes(mixed)
+  lines.push(`| core reply p50 over ${replies.count} questions (first pass) | ${ms(replies.first.p50)} | |`)
+  lines.push(`| core reply p99 (first pass, caches cold) | ${ms(replies.first.p99)} | ≤ 2 ms |`)
+  lines.push(`| core reply p50 / p99 (second pass, steady state) | ${ms(replies.second.p50)} / ${ms(replies.second.p99)} | ≤ 2 ms |`)
+  lines.push(`| RSS after both passes | ${(replies.rss / 1e6).toFixed(0)} MB (at first answer: ${(warm.rss / 1e6).toFixed(0)} MB) | ≤ 150 MB |`)
 
   // Top-1 accuracy on the same questions, each within its region.
   const wordOnly = createTokenizer({ bigrams: false, dictionary: undefined })
-  const docs = kb.plans.flatMap((p) => p.passages).map((p) => ({ id: p.id, region: p.region, title: p.title, text: p.text }))
+  const docs = kb.plans.flatMap((p) => p.passages).map((p) => ({ id: p.id, region: p.region, title: p.title, text: p.text, leads: p.leads }))
   const byId = new Map(docs.map((d) => [d.id, d]))
   const plain = (tokenize) => {
     const shards = new Map()

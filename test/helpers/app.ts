@@ -1,4 +1,5 @@
 import { createApp, type App } from '../../src/app.js'
+import { cacheDir } from '../../src/core/cache-dir.js'
 import { FakeClock } from '../../src/core/clock.js'
 import type { Incoming } from '../../src/core/incoming.js'
 
@@ -6,7 +7,7 @@ let shared: App | undefined
 
 /** One app over the bundled content for a test file (building it takes ~0.3 s). */
 export function testApp(): App {
-  shared ??= createApp({ clock: new FakeClock('2026-05-05T01:00:00Z') })
+  shared ??= createApp({ clock: new FakeClock('2026-05-05T01:00:00Z'), cacheDir: cacheDir() })
   return shared
 }
 
