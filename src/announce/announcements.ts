@@ -102,7 +102,10 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
 
   function list(): ScheduledAnnouncement[] {
     const now = clock.now()
-    return store.listAnnouncements().map((a) => ({ announcement: a, next: a.cron ? parseCron(a.cron).nextN(now, 5) : [] }))
+    return store
+      .listAnnouncements()
+      .filter((a) => a.cron !== null)
+      .map((a) => ({ announcement: a, next: parseCron(a.cron!).nextN(now, 5) }))
   }
 
   function get(id: number): Announcement {
@@ -171,11 +174,8 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
     const t = normaliseTarget(target)
     const now = clock.now()
     const a = store.addAnnouncement({ name: `broadcast ${isoDate(now)}`, cron: null, target: t, template, createdBy: by }, now)
-    // A one-off announcement is removed at once so it never shows as scheduled; its firing stays for the report.
-    const messages = compose(a, now)
-    const firing = store.recordFiring(a.id, now, messages, now)!
-    store.removeAnnouncement(a.id)
-    return firing
+    // A one-off is an announcement without cron: the scheduler and `list` pass over it; its firing has a report.
+    return store.recordFiring(a.id, now, compose(a, now), now)!
   }
 
   return { add, list, get, preview, remove, broadcast, compose }
