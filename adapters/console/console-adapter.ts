@@ -83,7 +83,9 @@ export class ConsoleAdapter implements Adapter {
     this.rl.setPrompt('您：')
     if (terminal) this.rl.on('history', (h: string[]) => this.saveHistory(h))
     this.rl.on('line', (line) => {
-      this.queue = this.queue.then(() => this.onLine(line))
+      this.queue = this.queue
+        .then(() => this.onLine(line))
+        .catch((err: unknown) => this.log.error({ code: errorCode(err) }, 'console line failed'))
     })
     this.rl.on('close', () => {
       this.closed = true

@@ -305,7 +305,10 @@ export class TelegramAdapter implements Adapter {
     }
     const chatId = incoming.chatId
     const previous = this.chains.get(chatId) ?? Promise.resolve()
-    const job = previous.then(() => this.respond(incoming))
+    // A failed job must not poison the chat's queue: it is logged and the next message goes ahead.
+    const job = previous.then(() => this.respond(incoming)).catch((err: unknown) => {
+      this.log.error({ code: errorCode(err), chatId }, 'reply failed')
+    })
     this.chains.set(chatId, job)
     this.inflight.add(job)
     void job.finally(() => {
