@@ -125,7 +125,7 @@ export interface StartServeOptions {
 export async function startServe(options: StartServeOptions): Promise<ServeHandle> {
   const { config, logger } = options
   const store = options.store ?? openSqliteStore({ dataDir: config.KEPU_DATA_DIR })
-  const app = options.app ?? createApp({ logger, users: store.users, cacheDir: cacheDir() })
+  const app = options.app ?? createApp({ logger, users: store.users, cacheDir: cacheDir(), warm: true })
   const adapters = options.adapters ?? (await createAdapters(config, logger))
   if (!adapters.size) throw new ConfigError(`config: KEPU_ADAPTERS: name at least one adapter to serve (telegram, wechat, console)`)
   const started: Adapter[] = []
