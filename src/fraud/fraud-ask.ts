@@ -19,15 +19,16 @@ const CHECK_REQUEST =
 const NARRATIVE = /有人|对方|陌生人|陌生电话|自称|接到|收到|打来|来电|打电话|发短信|发来|发消息|加我|让我|要我|叫我|说我|问我要|给我打/
 // A question about the plans (departments, targets), not about fraud itself: the plan handlers answer it.
 const PLAN_QUESTION =
-  /牵头|分工|责任单位|责任部门|职责|实施方案|纲要|提升行动|智慧助老|哪个部门|哪些部门|什么部门|哪个单位|哪些单位|谁负责|谁来负责|谁牵头|谁管|归[^，。？?]{0,4}管|目标|比例|指标|十四五|科学素质/
+  /方案|规划|牵头|分工|责任单位|责任部门|职责|实施方案|纲要|提升行动|智慧助老|哪个部门|哪些部门|什么部门|哪个单位|哪些单位|谁负责|谁来负责|谁牵头|谁管|归[^，。？?]{0,4}管|目标|比例|指标|十四五|科学素质/
 // Something did happen to the resident: then even a 「找哪个部门」 question is ours.
 const INCIDENT = /被骗|上当|受骗|骗走|报警|转账了|转了钱/
 // A date question about an activity or observance: the calendar answers it.
 const WHEN_QUESTION = /哪天|几号|什么时候|哪一天|几月|日期/
 const WHEN_SUBJECT = /[日节周月]|活动|讲座|宣传/
-// A question about a scam that leaves no doubt it is about fraud, or one that only asks what to do.
-const FRAUD_WORDS = /骗|诈|是真的吗|真的假的|靠谱|可信|能信|套路|上当|坑/
-const ADVICE_WORDS = /怎么办|咋办|能赚钱|能不能|可以[^，。？?]{0,3}吗|要不要|注意什么|怎么(识别|防|应对|处理|回事)|会不会|真的会|正常吗|合理吗|对吗|行吗/
+// A question that doubts something (「…是真的吗」「…正常吗」), or one that only asks what to do: the second needs
+// more evidence (keyword hits) before it is taken as a question about a scam type (「儿子住院了怎么办」 is not).
+const FRAUD_WORDS = /骗|诈|是真的吗|真的假的|靠谱|可信|能信|套路|上当|坑|正常吗|合理吗|真的会|会不会被/
+const ADVICE_WORDS = /怎么办|咋办|能赚钱|能不能|可以[^，。？?]{0,3}吗|要不要|注意什么|怎么(识别|防|应对|处理|回事)|会不会|对吗|行吗/
 // What a pasted message looks like: an SMS signature, a web address, the formal 您.
 const MESSAGE_LOOK = /^【[^】]{1,20}】|https?:\/\/|www\.|[a-z0-9-]+\.(com|cn|cc|top|xyz|vip|net|icu)|您/i
 // Any sign that a message is a question, so that naming a scam type is asking about it.
@@ -61,7 +62,7 @@ export function readFraudAsk(text: string, forwarded: boolean, knowledge: FraudK
   if (page) return { kind: 'tips', page: page[1] ? Number(page[1]) : undefined }
 
   const topic = knowledge.topics.find((tp) => tp.triggers.some((re) => re.test(t)))
-  const type = typeAskedAbout(t, knowledge)
+  const type = typeAskedAbout(t, knowledge, NARRATIVE.test(t))
   if (topic?.id === 'cheated') return { kind: 'topic', topic, type: matchType(t, knowledge) }
 
   const check = checkMessage(t, knowledge)
@@ -126,7 +127,7 @@ function dropRequestClauses(text: string): string {
  * The scam type a question is about: one it names by an alias (「杀猪盘是什么」), else the best keyword match when
  * the question is plainly about fraud or asks what to do.
  */
-function typeAskedAbout(text: string, knowledge: FraudKnowledge): ScamType | undefined {
+function typeAskedAbout(text: string, knowledge: FraudKnowledge, narrative: boolean): ScamType | undefined {
   const named = typeNamed(text, knowledge)
   if (named && QUESTION.test(text)) return named
   const strong = FRAUD_WORDS.test(text)
@@ -134,7 +135,7 @@ function typeAskedAbout(text: string, knowledge: FraudKnowledge): ScamType | und
   if (!strong && !weak) return undefined
   const best = rankType(text, knowledge)
   if (!best) return undefined
-  return strong || best.hits >= 2 ? best.type : undefined
+  return strong || best.hits >= (narrative ? 2 : 3) ? best.type : undefined
 }
 
 /** The type whose longest alias occurs in `text`, or undefined. */

@@ -57,6 +57,12 @@ describe('readFraudAsk', () => {
     ['怎样识别诈骗电话', 'tips'],
     ['杀猪盘是什么', 'type:fake-investment'],
     ['今天股票会涨吗', 'pass'],
+    ['怎么预防地震', 'pass'],
+    ['儿子住院了怎么办', 'pass'],
+    ['方案里关于老年人防诈骗怎么说', 'pass'],
+    ['老年人怎样防止上当受骗', 'tips'],
+    ['如何追回被骗的钱', 'topic:cheated'],
+    ['找兼职要交押金正常吗', 'type:fake-part-time'],
   ])('%s → %s', (text, want, forwarded = false) => {
     expect(kind(text, forwarded as boolean)).toBe(want)
   })
