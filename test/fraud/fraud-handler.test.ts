@@ -7,7 +7,7 @@ import { MemoryUserStateStore } from '../../src/core/user-state.js'
 import { createElderModeHandler } from '../../src/fraud/elder-mode-handler.js'
 import { createFraudHandler } from '../../src/fraud/fraud-handler.js'
 import { loadFraudKnowledge, type FraudKnowledge } from '../../src/fraud/fraud-knowledge.js'
-import { CONTENT_DIR } from './labelled-set.js'
+import { CONTENT_DIR, readLabelledSet } from './labelled-set.js'
 
 const clock: Clock = { now: () => new Date('2026-05-05T01:00:00Z') }
 // Stands for the plan, department and calendar handlers after ours.
@@ -195,5 +195,26 @@ describe('fraud handler in 长辈模式', () => {
     const second = await ask('1', { user: 'e2' })
     expect(second.text).toContain(`（2/${k.tips.length}）`)
     expect(second.text).toContain(k.tips[1]!)
+  })
+})
+
+describe('fraud handler on every labelled message, forwarded', () => {
+  beforeAll(() => {
+    bot = makeBot()
+  })
+
+  it('always checks, always names a hotline, stays short, in both modes', async () => {
+    await ask('长辈模式', { user: 'old' })
+    for (const m of readLabelledSet()) {
+      for (const user of ['young', 'old']) {
+        const r = await ask(m.text, { forwarded: true, user })
+        expect(r.intent, m.id).toBe('fraud')
+        expect(r.fraud, m.id).toBeDefined()
+        expect(hasHotline(r.text), m.id).toBe(true)
+        expect(size(r.text), m.id).toBeLessThanOrEqual(300)
+        if (r.fraud?.risk === 'low') expect(r.text, m.id).toContain('没发现典型诈骗特征，仍请通过官方电话核实')
+        if (user === 'old') expect(r.choices?.length, m.id).toBeGreaterThan(0)
+      }
+    }
   })
 })
