@@ -54,6 +54,12 @@ describe('checkMessage signals', () => {
     ['奶奶，我出车祸了急需手术费', 'family-emergency'],
     ['稳赚不赔，日赚500', 'too-good-returns'],
     ['您的医保卡已被冻结', 'account-problem'],
+    ['借你手机号接个验证码', 'ask-code'],
+    ['需要您的银行卡和密码', 'ask-secret-info'],
+    ['需缴纳保证金1000元解除封号', 'fee-before-payout'],
+    ['他在外面出了点事，让我找你先转五千应急，姐', 'family-emergency'],
+    ['要关闭需要您在借呗里借出额度转给我们验证', 'borrow-to-transfer'],
+    ['您有一张传票，请按9键转人工', 'ivr-press-key'],
   ])('%s → %s', (text, id) => {
     expect(ids(text)).toContain(id)
   })
@@ -62,6 +68,17 @@ describe('checkMessage signals', () => {
     expect(ids('您的验证码为 123456，切勿将验证码告知他人。')).not.toContain('ask-code')
     expect(ids('社区提醒：没有所谓的安全账户')).not.toContain('safe-account')
     expect(ids('医保部门不会让您转账')).not.toContain('transfer-ask')
+  })
+
+  it('money sent to the resident is not a request for money', () => {
+    expect(ids('妈，我这个月工资发了，给你转了两千块，记得查收。')).not.toContain('transfer-ask')
+    expect(checkMessage('妈，我这个月工资发了，给你转了两千块，记得查收。', k).risk).toBe('low')
+  })
+
+  it('a sentence that warns against a trick is not the trick', () => {
+    const notice = '【国家反诈中心】提醒您：凡是让您扫码、共享屏幕、转账到安全账户的都是诈骗，如有疑问拨打96110。'
+    expect(checkMessage(notice, k).risk).toBe('low')
+    expect(checkMessage('谨防诈骗。请立即把钱转到安全账户，不要告诉家人。', k).risk).toBe('high')
   })
 
   it('a negation in an earlier clause does not cancel a later request', () => {
