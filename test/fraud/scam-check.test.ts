@@ -57,7 +57,7 @@ describe('checkMessage signals', () => {
     ['借你手机号接个验证码', 'ask-code'],
     ['需要您的银行卡和密码', 'ask-secret-info'],
     ['需缴纳保证金1000元解除封号', 'fee-before-payout'],
-    ['他在外面出了点事，让我找你先转五千应急，姐', 'family-emergency'],
+    ['我是你弟的朋友，他在外面出了点事，让我找你先转五千应急', 'family-emergency'],
     ['要关闭需要您在借呗里借出额度转给我们验证', 'borrow-to-transfer'],
     ['您有一张传票，请按9键转人工', 'ivr-press-key'],
   ])('%s → %s', (text, id) => {
