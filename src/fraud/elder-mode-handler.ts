@@ -25,6 +25,7 @@ export function createElderModeHandler(deps: ElderModeHandlerDeps): Handler {
   const e = deps.fraud.elder
   const menu = (intro: string): Reply => withMenu({ text: `${intro}\n${e.menuTitle}`, answered: true, intent: 'settings' }, e.menu)
   return async (ctx, next) => {
+    if (ctx.incoming.isGroup && !ctx.incoming.mentioned) return next()
     const t = ctx.text.trim().replace(/[。.!！~～]+$/, '')
     const elder = ctx.user.elder === true
     if (ON.test(t) || (TOGGLE.test(t) && !elder)) {

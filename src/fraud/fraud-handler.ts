@@ -9,7 +9,8 @@ export interface FraudHandlerDeps {
 }
 
 /**
- * The scam check and anti-fraud answers (intent `fraud`). It answers forwarded messages (always checked),
+ * The scam check and anti-fraud answers (intent `fraud`). It answers forwarded messages (always checked; in a group
+ * only when the bot is mentioned),
  * 「帮我看看：…」 pastes, described situations with red flags, general anti-fraud questions and questions about a
  * scam type; everything else, including questions about the plans' departments and targets, goes to `next()`.
  * A reply carries `fraud` whenever a check was made; every answer names 96110 and/or 110. In 长辈模式
@@ -19,7 +20,8 @@ export function createFraudHandler(deps: FraudHandlerDeps): Handler {
   const k = deps.fraud
   return async (ctx, next) => {
     const { incoming } = ctx
-    if (incoming.isGroup && !incoming.mentioned && !incoming.forwarded) return next()
+    // In a group, only what is addressed to the bot: a message forwarded into a group talks to the people there.
+    if (incoming.isGroup && !incoming.mentioned) return next()
     const ask = readFraudAsk(ctx.text, incoming.forwarded, k)
     if (ask.kind === 'pass') return next()
     const o = { elder: ctx.user.elder === true }

@@ -143,8 +143,10 @@ describe('fraud handler: similar questions by mechanism', () => {
     expect(s.fraud?.risk).toBe('high')
   })
 
-  it('an unmentioned group message is not ours', async () => {
+  it('an unmentioned group message is not ours, even forwarded; a mentioned one is', async () => {
     expect((await ask('被骗了怎么办', { isGroup: true, mentioned: false })).text).toBe('PLAN')
+    expect((await ask('【ETC服务】您的ETC卡已失效，请立即登录 etc-xf.cc 更新认证信息', { isGroup: true, mentioned: false, forwarded: true })).text).toBe('PLAN')
+    expect((await ask('【ETC服务】您的ETC卡已失效，请立即登录 etc-xf.cc 更新认证信息', { isGroup: true, mentioned: true, forwarded: true })).fraud?.risk).toBe('high')
   })
 
   it('replies are short: ≤ 300 characters, never over 450, the rest behind 「更多」', async () => {
