@@ -3,6 +3,9 @@ import { register as registerAsk } from './commands/ask.js'
 import { register as registerIcs } from './commands/ics.js'
 import { register as registerChat } from './commands/chat.js'
 import { register as registerServe } from './commands/serve.js'
+import { register as registerAnnounce } from './commands/announce.js'
+import { register as registerBroadcast } from './commands/broadcast.js'
+import { register as registerReport } from './commands/report.js'
 
 /**
  * The `kepu` command, the composition root: the only module that knows every part (adapters included).
@@ -15,5 +18,8 @@ registerAsk(program)
 registerIcs(program)
 registerChat(program)
 registerServe(program)
+registerAnnounce(program)
+registerBroadcast(program)
+registerReport(program)
 
 await program.parseAsync(process.argv)

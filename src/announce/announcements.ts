@@ -49,6 +49,8 @@ export interface Announcements {
   get(id: number): Announcement
   /** The messages a firing at `at` (default now) would queue, without queueing them. */
   preview(id: number, at?: Date): OutgoingRow[]
+  /** The text a firing at `at` would send to the target's region, whether or not anyone subscribed; undefined when empty. */
+  sample(id: number, at?: Date): string | undefined
   remove(id: number): boolean
   /** Queues a one-off message now; returns the firing. */
   broadcast(target: Target, template: string, by: string): Firing
@@ -165,6 +167,17 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
     return compose(get(id), at ?? clock.now())
   }
 
+  function sample(id: number, at?: Date): string | undefined {
+    const a = get(id)
+    const t = at ?? clock.now()
+    const reminders = reminderLines(a, t)
+    if (a.leadDays?.length && !reminders) return undefined
+    const region = a.target.kind === 'topic' ? a.target.region : undefined
+    const unanswered = a.template.includes('{unanswered}') ? deps.unansweredDigest?.(t) ?? '' : ''
+    const r = renderTemplate(a.template, content, { now: t, region, reminders, unanswered })
+    return r.empty ? undefined : r.text
+  }
+
   function remove(id: number): boolean {
     return store.removeAnnouncement(id)
   }
@@ -178,7 +191,7 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
     return store.recordFiring(a.id, now, compose(a, now), now)!
   }
 
-  return { add, list, get, preview, remove, broadcast, compose }
+  return { add, list, get, preview, sample, remove, broadcast, compose }
 }
 
 function dayNumber(iso: string): number {

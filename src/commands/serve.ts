@@ -8,6 +8,7 @@ import { cacheDir } from '../core/cache-dir.js'
 import { ConfigError, errorCode } from '../core/errors.js'
 import { createLogger, type Logger } from '../core/logger.js'
 import { openSqliteStore } from '../store/sqlite-store.js'
+import { announceHandlers, announceServeHook } from './announce.js'
 import type { Store } from '../store/store.js'
 
 /** What a serve hook gets once every adapter is taking messages. */
@@ -37,6 +38,7 @@ export type ServeHook = (ctx: ServeContext) => ServeUndo | void | Promise<ServeU
  */
 export const SERVE_HOOKS: ServeHook[] = [
   // ANNOUNCE: hooks go here.
+  announceServeHook,
 ]
 
 /**
@@ -125,7 +127,7 @@ export interface StartServeOptions {
 export async function startServe(options: StartServeOptions): Promise<ServeHandle> {
   const { config, logger } = options
   const store = options.store ?? openSqliteStore({ dataDir: config.KEPU_DATA_DIR })
-  const app = options.app ?? createApp({ logger, users: store.users, cacheDir: cacheDir(), warm: true })
+  const app = options.app ?? createApp({ logger, users: store.users, cacheDir: cacheDir(), warm: true, ...announceHandlers({ store, admins: config.KEPU_ADMINS }) })
   const adapters = options.adapters ?? (await createAdapters(config, logger))
   if (!adapters.size) throw new ConfigError(`config: KEPU_ADAPTERS: name at least one adapter to serve (telegram, wechat, console)`)
   const started: Adapter[] = []
