@@ -128,7 +128,7 @@ function sentence(s: string | undefined): string | undefined {
 }
 
 /** Appends the numbered menu 「回复 1 …」 to the text and puts the choices on the reply. */
-export function withMenu<R extends ReplyWithMore>(reply: R, choices: Choice[]): R {
+export function withMenu<R extends ReplyWithMore>(reply: R, choices: Choice[]): R & { choices?: Choice[] } {
   if (!choices.length) return reply
   return { ...reply, text: `${reply.text}\n${menuText(choices)}`, choices }
 }
