@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
-export const title = 'Fraud: scam check on the labelled set (tune / holdout halves), speed'
+export const title = 'Fraud: scam check on the labelled set (tune / holdout / holdout2), speed'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const load = (p) => import(pathToFileURL(join(root, 'dist/src/fraud', p)).href)
