@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_ITEMS, MAX_ITEMS_ELDER } from '../../src/calendar/calendar-handler.js'
-import { ask, PASSED } from './helpers.js'
+import { createCalendarHandler, MAX_ITEMS, MAX_ITEMS_ELDER } from '../../src/calendar/calendar-handler.js'
+import { createBot } from '../../src/core/bot.js'
+import { FakeClock } from '../../src/core/clock.js'
+import { silentLogger } from '../../src/core/logger.js'
+import { MemoryUserStateStore } from '../../src/core/user-state.js'
+import { ask, PASSED, realCalendar } from './helpers.js'
 
 /** Text compared the way the eval does: NFKC, no white space. */
 const norm = (s: string) => s.normalize('NFKC').replace(/\s+/g, '')
@@ -202,5 +206,26 @@ describe('calendar handler: what it leaves to others', () => {
     '明天去北京的机票',
   ])('「%s」 → next()', async (q) => {
     expect(await ask(q, { now: '2026-05-05' })).toBe(PASSED)
+  })
+})
+
+describe('calendar handler inside the bot', () => {
+  it('answers through bot.handle and leaves the rest of a long list for 「更多」', async () => {
+    const users = new MemoryUserStateStore()
+    const dongying = { name: '东营市', short: '东营' }
+    const bot = createBot({
+      handlers: [createCalendarHandler({ calendar: realCalendar() })],
+      clock: new FakeClock('2026-09-01T01:00:00Z'),
+      logger: silentLogger,
+      users,
+      regions: { byName: (n) => (n.startsWith('东营') ? dongying : undefined), findIn: (t) => (t.includes('东营') ? dongying : undefined) },
+    })
+    const incoming = { channel: 'test', chatId: 'c', userId: 'u', isGroup: false, mentioned: true, forwarded: false, region: '东营市' }
+    const r = await bot.handle({ ...incoming, text: '这个月有什么活动' })
+    expect(r.intent).toBe('event')
+    expect(r.events?.[0]).toMatchObject({ kind: 'local', region: '东营市' })
+    expect(users.get('test:u')?.more).toMatch(/^6\. /)
+    const d = await bot.handle({ ...incoming, text: '防灾减灾日是哪天' })
+    expect(d.text).toContain('2027年5月12日')
   })
 })
