@@ -13,7 +13,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dist = (p) => join(root, 'dist/src', p)
 
 const ms = (x) => `${x.toFixed(1)} ms`
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]
 
 /** Starts a fresh process that loads the app and answers one question; returns its own timings. */
 function startup(cacheDir) {

@@ -22,6 +22,8 @@ export function createCommandHandler(deps: { regions: RegionRegistry }): Handler
     const text = ctx.text
     if (!text || !/[\p{L}\p{N}]/u.test(text)) return { text: msg('empty'), answered: false, intent: 'none' }
     const b = bare(text)
+    // In 长辈模式 「菜单」「帮助」 mean the elder menu, which the elder-mode handler shows.
+    if (ctx.user.elder && /^(菜单|帮助|help|\/help|\/start|主菜单|功能)$/iu.test(b)) return next()
     if (GREETING.test(b) || HELP.test(b) || HELP.test(text.trim())) return helpReply(ctx.region?.name)
     if (MORE.test(b)) {
       const more = ctx.user.more

@@ -43,3 +43,13 @@ describe('commands', () => {
     expect(r.text).toContain('150')
   })
 })
+
+describe('commands in 长辈模式', () => {
+  it('「菜单」 shows the elder menu rather than the general help', async () => {
+    const { bot } = testApp()
+    await bot.handle(incoming('长辈模式', { userId: 'elder-menu' }))
+    const r = await bot.handle(incoming('菜单', { userId: 'elder-menu' }))
+    expect(r.text).toMatch(/回复 ?1/)
+    expect(r.intent).not.toBe('help')
+  })
+})
