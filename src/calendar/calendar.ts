@@ -47,6 +47,8 @@ export interface Calendar {
   findObservance(text: string): Observance | undefined
   /** Like findObservance, with the key that matched and whether it matched exactly. */
   matchObservance(text: string): AliasHit<Observance> | undefined
+  /** Works out every observance's dates for these years now, so that the first questions answer fast. */
+  warm(fromYear: number, toYear: number): void
 }
 
 /** Cached (observance, year) spans at most; about 60 observances × 150 years. */
@@ -125,6 +127,9 @@ export function createCalendar(observances: readonly Observance[], events: reado
     inYear,
     findObservance: (text) => match(text)?.value,
     matchObservance: match,
+    warm(fromYear, toYear) {
+      for (let y = fromYear; y <= toYear; y++) for (const o of observances) inYear(o, y)
+    },
   }
 }
 

@@ -8,7 +8,8 @@ import { observancesFileSchema } from './observance-schema.js'
 /**
  * Loads content/observances.yaml and every content/events/*.yaml once (at startup) and builds the
  * calendar. Throws a ContentError naming the file, item and field on the first invalid entry, and on a
- * local event id used in two files.
+ * local event id used in two files. Observance dates for the years the local events cover are worked
+ * out at once, so that no resident waits for the first computation.
  */
 export function loadCalendar(contentDir: string): Calendar {
   const observances = loadYaml(join(contentDir, 'observances.yaml'), observancesFileSchema)
@@ -23,5 +24,9 @@ export function loadCalendar(contentDir: string): Calendar {
       events.push({ ...e, region: data.region })
     }
   }
-  return createCalendar(observances, events)
+  const calendar = createCalendar(observances, events)
+  // Warm the years the local events cover (and one either side): the years residents ask about.
+  const years = events.map((e) => Number(e.start.slice(0, 4)))
+  if (years.length) calendar.warm(Math.min(...years) - 1, Math.max(...years) + 1)
+  return calendar
 }

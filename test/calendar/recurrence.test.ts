@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { Lunar, Solar } from 'lunar-typescript'
 import { describe, expect, it } from 'vitest'
+import { createCalendar } from '../../src/calendar/calendar.js'
 import { addDays, daysBetween, lastDayOfMonth, makeDay, partsOf } from '../../src/calendar/local-day.js'
 import type { Observance, Rule } from '../../src/calendar/observance-schema.js'
 import { observanceSpans, ruleSpans } from '../../src/calendar/recurrence.js'
@@ -120,5 +121,14 @@ describe('rule kinds', () => {
     const [span] = ruleSpans({ kind: 'lunar', month: 12, day: 30 }, 2025)
     expect(span).toBeDefined()
     expect(satisfies({ kind: 'lunar', month: 12, day: 30 }, span!.start, span!.end)).toBe(true)
+  })
+})
+
+describe('warm()', () => {
+  it('changes no answer, only when the work is done', () => {
+    const cold = createCalendar(calendar.observances, calendar.events)
+    const warmed = createCalendar(calendar.observances, calendar.events)
+    warmed.warm(2025, 2028)
+    expect(warmed.occurrences('2026-01-01', '2027-12-31')).toEqual(cold.occurrences('2026-01-01', '2027-12-31'))
   })
 })
