@@ -1,6 +1,6 @@
 import { createAliasMatcher, type AliasHit } from './alias-match.js'
 import { parseEventTime, type LocalEvent } from './event-schema.js'
-import { addDays, dayOf, type LocalDay } from './local-day.js'
+import { dayOf, type LocalDay } from './local-day.js'
 import type { Audience, Observance } from './observance-schema.js'
 import { observanceSpans } from './recurrence.js'
 
@@ -137,9 +137,4 @@ function byStart(a: Occurrence, b: Occurrence): number {
   if (a.start !== b.start) return a.start < b.start ? -1 : 1
   if (a.end !== b.end) return a.end < b.end ? -1 : 1
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0
-}
-
-/** The window `days` long starting today. */
-export function windowFrom(today: LocalDay, days: number): { from: LocalDay; to: LocalDay } {
-  return { from: today, to: addDays(today, days - 1) }
 }

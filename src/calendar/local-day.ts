@@ -59,13 +59,3 @@ export function toUtc(day: LocalDay): Date {
 export function fromUtc(d: Date): LocalDay {
   return d.toISOString().slice(0, 10)
 }
-
-/** The later of two days. */
-export function maxDay(a: LocalDay, b: LocalDay): LocalDay {
-  return a > b ? a : b
-}
-
-/** The earlier of two days. */
-export function minDay(a: LocalDay, b: LocalDay): LocalDay {
-  return a < b ? a : b
-}
