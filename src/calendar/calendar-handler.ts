@@ -76,7 +76,11 @@ export function createCalendarHandler(deps: CalendarHandlerDeps): Handler {
     }
     const term = eventTerms.find((t) => text.includes(t))
     if (term && (WHEN.test(text) || EVENT_ASK.test(text) || window || LOCAL_ASK.test(text))) {
-      return windowReply(ctx, text, calendar, window ?? { from: today, to: addDays(today, TERM_DAYS - 1), label: '近一年' }, today, term)
+      const reply = windowReply(ctx, text, calendar, window ?? { from: today, to: addDays(today, TERM_DAYS - 1), label: '近一年' }, today, term)
+      if (reply.events?.length) return reply
+      // No such event on the calendar: 「科技馆在哪」 may still be answered by the plans; say "none" only if not.
+      const other = await next()
+      return other.answered ? other : reply
     }
     if (window && EVENTS.test(text)) return windowReply(ctx, text, calendar, window, today)
     if (!window && EVENT_ASK.test(text)) {
