@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Command } from 'commander'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { register as registerAnnounce } from '../../src/commands/announce.js'
+import { register as registerBroadcast } from '../../src/commands/broadcast.js'
+import { parseSince, register as registerReport } from '../../src/commands/report.js'
+import { openSqliteStore } from '../../src/store/sqlite-store.js'
+
+let dir: string
+let out: string[]
+let err: string[]
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kepu-cli-'))
+  vi.stubEnv('KEPU_DATA_DIR', dir)
+  vi.stubEnv('KEPU_ADAPTERS', '')
+  out = []
+  err = []
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true))
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true))
+  process.exitCode = undefined
+})
+afterEach(() => {
+  vi.restoreAllMocks()
+  vi.unstubAllEnvs()
+  process.exitCode = undefined
+  rmSync(dir, { recursive: true, force: true })
+})
+
+async function kepu(...args: string[]): Promise<string> {
+  const program = new Command('kepu').exitOverride()
+  registerAnnounce(program)
+  registerBroadcast(program)
+  registerReport(program)
+  out = []
+  await program.parseAsync(['node', 'kepu', ...args])
+  return out.join('')
+}
+
+describe('kepu announce / broadcast / report', () => {
+  it('adds an announcement and shows the next five firings in Asia/Shanghai', async () => {
+    const text = await kepu('announce', 'add', '--cron', '0 9 * * 1', '--topic', 'weekly', '--region', '东营', '--template', '本周科普活动：\\n{week_events}')
+    expect(text).toContain('added #1')
+    expect(text.match(/周一 09:00/g)).toHaveLength(5)
+    expect(await kepu('announce', 'list')).toMatch(/#1 .*东营市/)
+    const s = openSqliteStore({ dataDir: dir })
+    expect(s.getAnnouncement(1)!.template).toBe('本周科普活动：\n{week_events}')
+    s.close()
+  })
+
+  it('refuses a bad cron, an unknown region and a missing target with exit code 2 and one line', async () => {
+    await kepu('announce', 'add', '--cron', '0 9 * *', '--topic', 'weekly', '--template', 'x')
+    expect(process.exitCode).toBe(2)
+    expect(err.join('')).toMatch(/^kepu announce add: cron 表达式/)
+    process.exitCode = undefined
+    await kepu('announce', 'add', '--cron', '0 9 * * 1', '--topic', 'weekly', '--region', '火星', '--template', 'x')
+    expect(err.join('')).toContain('不认识地区「火星」')
+    await kepu('announce', 'add', '--cron', '0 9 * * 1', '--template', 'x')
+    expect(err.join('')).toContain('a target is needed')
+    expect(await kepu('announce', 'list')).toContain('no announcements')
+  })
+
+  it('previews with live content, removes, and broadcasts to named chats', async () => {
+    await kepu('announce', 'add', '--cron', '0 8 * * *', '--topic', 'fraud-tip', '--template', '每日防骗提醒：{daily_tip}')
+    const preview = await kepu('announce', 'preview', '1')
+    expect(preview).toContain('0 recipient(s)')
+    expect(preview).toMatch(/每日防骗提醒：\S+/)
+    expect(await kepu('announce', 'remove', '1')).toContain('removed #1')
+    expect(await kepu('broadcast', '--chats', 'telegram:1,wechat:wxid_a', '--text', '周六上午科技馆免费开放')).toContain('to 2 chat(s)')
+    expect(await kepu('report', 'deliveries')).toMatch(/total 2, sent 0, .*pending 2/)
+  })
+
+  it('lists unanswered questions grouped, most asked first', async () => {
+    const s = openSqliteStore({ dataDir: dir })
+    const at = new Date()
+    for (const text of ['医保怎么报销', '医保怎么报销？', '明天天气']) s.recordUnanswered({ channel: 'telegram', region: '东营市', text, normalized: text.replace(/？/, ''), at })
+    s.close()
+    const text = await kepu('report', 'unanswered', '--since', '1d')
+    expect(text).toContain('3 question(s) in 2 group(s)')
+    expect(text.indexOf('医保')).toBeLessThan(text.indexOf('明天天气'))
+    expect(text).toMatch(/2×/)
+  })
+
+  it('reads --since as a duration or a date', () => {
+    const now = new Date('2026-09-14T01:00:00Z')
+    expect(parseSince('7d', now)).toEqual(new Date('2026-09-07T01:00:00Z'))
+    expect(parseSince('2026-09-01', now)).toEqual(new Date('2026-09-01T01:00:00Z'))
+    expect(() => parseSince('last week', now)).toThrow(/--since/)
+  })
+})
