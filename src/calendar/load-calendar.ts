@@ -8,10 +8,11 @@ import { observancesFileSchema } from './observance-schema.js'
 /**
  * Loads content/observances.yaml and every content/events/*.yaml once (at startup) and builds the
  * calendar. Throws a ContentError naming the file, item and field on the first invalid entry, and on a
- * local event id used in two files. Observance dates for the years the local events cover are worked
- * out at once, so that no resident waits for the first computation.
+ * local event id used in two files. With `warm`, observance dates for the years the local events cover
+ * are worked out at once (a long-running server wants that); otherwise each year is worked out on first
+ * use, which keeps one-shot commands quick to start.
  */
-export function loadCalendar(contentDir: string): Calendar {
+export function loadCalendar(contentDir: string, options: { warm?: boolean } = {}): Calendar {
   const observances = loadYaml(join(contentDir, 'observances.yaml'), observancesFileSchema)
   const events: RegionalEvent[] = []
   const seen = new Map<string, string>()
@@ -27,6 +28,6 @@ export function loadCalendar(contentDir: string): Calendar {
   const calendar = createCalendar(observances, events)
   // Warm the years the local events cover (and one either side): the years residents ask about.
   const years = events.map((e) => Number(e.start.slice(0, 4)))
-  if (years.length) calendar.warm(Math.min(...years) - 1, Math.max(...years) + 1)
+  if (options.warm && years.length) calendar.warm(Math.min(...years) - 1, Math.max(...years) + 1)
   return calendar
 }
