@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { parse as parseDotenv } from 'dotenv'
 import type { Command } from 'commander'
 import { AdminList } from '../announce/admins.js'
 import { createAnnounceRuntime } from '../announce/announce-runtime.js'
@@ -196,6 +198,12 @@ export function register(program: Command): void {
     })
 }
 
+/** The environment over `.env` (as loadConfig reads them), for the delivery variables. */
+function envWithDotenv(): Record<string, string | undefined> {
+  const fromFile = existsSync('.env') ? parseDotenv(readFileSync('.env')) : {}
+  return { ...fromFile, ...process.env }
+}
+
 /**
  * The `kepu serve` hook: the scheduler and the delivery worker over the serve's store and adapters.
  * Subscriptions and the unanswered recorder are handlers, wired in createApp by the composition root.
@@ -206,7 +214,7 @@ export const announceServeHook: ServeHook = async (ctx) => {
     adapters: [...ctx.adapters.values()],
     content: createLiveContent({ calendar: ctx.app.calendar, fraud: ctx.app.fraud }),
     admins: AdminList.parse(ctx.config.KEPU_ADMINS.join(',')),
-    config: readDeliveryConfig(),
+    config: readDeliveryConfig(envWithDotenv()),
     clock: ctx.app.clock,
     logger: ctx.logger,
   })

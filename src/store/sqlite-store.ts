@@ -162,6 +162,7 @@ class SqliteStore implements Store {
       getFiring: db.prepare<[number, number], { id: number; announcement_id: number; fire_at: number; recipients: number }>(
         'SELECT id, announcement_id, fire_at, recipients FROM firings WHERE announcement_id = ? AND fire_at = ?',
       ),
+      setRecipients: db.prepare('UPDATE firings SET recipients = ? WHERE id = ?'),
       insertRow: db.prepare(
         `INSERT INTO outbox (firing_id, channel, chat_id, is_group, topic, text, status, next_attempt_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (firing_id, channel, chat_id) DO NOTHING`,
@@ -285,7 +286,7 @@ class SqliteStore implements Store {
       for (const m of messages) {
         n += this.s.insertRow.run(firingId, m.channel, m.chatId, m.isGroup ? 1 : 0, m.topic ?? null, m.text, now, now).changes
       }
-      this.db.prepare('UPDATE firings SET recipients = ? WHERE id = ?').run(n, firingId)
+      this.s.setRecipients.run(n, firingId)
       this.s.advance.run(t, announcementId, t)
       return { id: firingId, announcementId, fireAt: new Date(t), recipients: n }
     })()
