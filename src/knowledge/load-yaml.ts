@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import { parse } from 'yaml'
+import { load } from 'js-yaml'
 import type { z } from 'zod'
 import { ContentError } from '../core/errors.js'
 
@@ -12,7 +12,7 @@ import { ContentError } from '../core/errors.js'
 export function loadYaml<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
   let raw: unknown
   try {
-    raw = parse(readFileSync(file, 'utf8'))
+    raw = load(readFileSync(file, 'utf8'))
   } catch (err) {
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err)
     throw new ContentError(`content: ${basename(file)}: not readable YAML: ${why}`, { cause: err })
