@@ -67,8 +67,13 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     while (t && t.getTime() < oldest) {
       missed++
       lastMissed = t
-      t = missed < MAX_COUNTED_MISSES ? schedule.next(t) : schedule.next(new Date(oldest - 1))
-      if (missed >= MAX_COUNTED_MISSES) break
+      if (missed >= MAX_COUNTED_MISSES) {
+        // Too many to count one by one: skip straight to the window, remembering that everything before it was handled.
+        lastMissed = new Date(oldest - 1)
+        t = schedule.next(lastMissed)
+        break
+      }
+      t = schedule.next(t)
     }
     if (lastMissed) {
       store.advanceLastFiring(a.id, lastMissed)

@@ -81,6 +81,16 @@ describe('scheduler', () => {
     expect(make().runDue()).toEqual([])
   })
 
+  it('skips a long outage of an every-minute announcement in one step', () => {
+    const { clock, logger, announcements, make } = setup(fromLocal(2026, 9, 1, 0, 0), 10 * 60_000)
+    announcements.add({ cron: '* * * * *', target: { kind: 'topic', topic: 'weekly' }, template: '{week_events}' }, 'cli')
+    clock.set(fromLocal(2026, 9, 14, 10, 0))
+    expect(make().runDue()).toHaveLength(11) // 09:50 … 10:00
+    expect(logger.records.find((r) => r.level === 'warn')?.obj).toMatchObject({ missed: '1000+' })
+    clock.advance(60_000)
+    expect(make().runDue()).toHaveLength(1)
+  })
+
   it('sends observance reminders only on the lead days, for the named observance', () => {
     const obs = [{ name: '全国科普日', date: '2026-09-20' }, { name: '国际减灾日', date: '2026-10-13' }]
     const { store, clock, announcements, make } = setup(fromLocal(2026, 9, 15, 12, 0), 6 * HOUR, obs)
