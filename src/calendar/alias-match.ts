@@ -80,8 +80,10 @@ function dedupe<T>(entries: AliasEntry<T>[]): AliasEntry<T>[] {
  * 「科技活动」 alone must not read as 科技活动周.
  */
 export function containsWithinOneEdit(text: string, key: string): boolean {
-  const t = Array.from(text)
   const k = Array.from(key)
+  // Every match keeps the key's first and last character: most keys fail here, before any slicing.
+  if (!k.length || !text.includes(k[0]!) || !text.includes(k[k.length - 1]!)) return false
+  const t = Array.from(text)
   for (const len of [k.length, k.length - 1, k.length + 1]) {
     for (let i = 0; i + len <= t.length; i++) {
       const part = t.slice(i, i + len)
