@@ -33,6 +33,8 @@ export function createPlanHandler(kb: KnowledgeBase, options: PlanAnswerOptions 
     const hits = kb.index.search(q, { limit: region ? 3 : 12, ...(region ? { region } : {}) }).filter((h) => h.coverage >= minCoverage && h.score >= minScore)
     const best = hits[0]
     if (!best) return next()
+    // A question of only common words gets an answer only from a sentence that defines its words.
+    if (kb.index.isVague(q) && !definesTopic(best.sentence, q.topic)) return next()
     const terms = new Set(kb.tokenize(`${q.topic} ${q.expansions.join(' ')}`))
     const clip = (h: SearchHit, max: number): string => clipSentence(h.sentence, terms, kb.tokenize, max, q.shape === 'number')
 
@@ -58,6 +60,13 @@ export function createPlanHandler(kb: KnowledgeBase, options: PlanAnswerOptions 
     }
     return reply
   }
+}
+
+/** True when the sentence defines the question's words: 「公民具备科学素质是指…」 for 「科学素质是啥」. */
+function definesTopic(sentence: string, topic: string): boolean {
+  const words = topic.split(' ').filter(Boolean)
+  const last = words[words.length - 1]
+  return !!last && new RegExp(`${last.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')}(的|一词|这个词)?(是指|指的是|就是)`, 'u').test(sentence)
 }
 
 /** The best hit of each region when several regions answer about equally well and differently. */

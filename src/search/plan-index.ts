@@ -141,6 +141,20 @@ export class PlanIndex {
     return { ...shard, built: true }
   }
 
+  /**
+   * True when every topic term of the question is common in every region's plan (「科学是什么」): any
+   * passage would match, so no passage answers it.
+   */
+  isVague(question: AnalyzedQuestion): boolean {
+    const terms = [...new Set(this.tokenize(question.topic))]
+    if (!terms.length) return true
+    for (const region of this.byRegion.keys()) {
+      const shard = this.shard(region)
+      if (terms.some((t) => (shard.df.get(t) ?? 0) <= shard.size * COMMON_TERM)) return false
+    }
+    return true
+  }
+
   /** Passages for a question, best first. */
   search(question: AnalyzedQuestion, options: SearchOptions = {}): SearchHit[] {
     const limit = options.limit ?? 5

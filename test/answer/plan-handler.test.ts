@@ -71,3 +71,13 @@ describe('department answers', () => {
     expect(short.text).toContain('青少年科学素质提升行动')
   })
 })
+
+describe('vague questions', () => {
+  const { bot } = testApp()
+  it('declines a question of only common words unless a sentence defines them', async () => {
+    expect((await bot.handle(incoming('科学是什么'))).answered).toBe(false)
+    const defined = await bot.handle(incoming('科学素质是啥'))
+    expect(defined.answered).toBe(true)
+    expect(defined.text).toContain('崇尚科学精神')
+  })
+})
