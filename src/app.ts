@@ -43,6 +43,8 @@ export interface App {
   calendar: Calendar
   fraud: FraudKnowledge
   contentDir: string
+  /** Resolves when warming (with `warm`) has run every handler once; at once without it. Never rejects. */
+  ready: Promise<void>
 }
 
 /**
@@ -60,8 +62,7 @@ export function createApp(options: AppOptions = {}): App {
   const calendar = loadCalendar(contentDir, { warm: options.warm === true })
   const fraud = loadFraudKnowledge(contentDir)
   if (options.warm) knowledge.index.warm()
-  const handlers: Handler[] = [
-    ...(options.before ?? []),
+  const answering: Handler[] = [
     createCommandHandler({ regions: knowledge.regions }),
     createElderModeHandler({ fraud }),
     ...(options.subscriptions ? [options.subscriptions] : []),
@@ -70,6 +71,20 @@ export function createApp(options: AppOptions = {}): App {
     createDepartmentHandler(knowledge),
     createPlanHandler(knowledge),
   ]
-  const bot = createBot({ handlers, clock, logger, users, regions: knowledge.regions })
-  return { bot, clock, logger, knowledge, calendar, fraud, contentDir }
+  const bot = createBot({ handlers: [...(options.before ?? []), ...answering], clock, logger, users, regions: knowledge.regions })
+  const ready = options.warm ? warmUp(answering.filter((h) => h !== options.subscriptions), clock, logger, knowledge) : Promise.resolve()
+  return { bot, clock, logger, knowledge, calendar, fraud, contentDir, ready }
+}
+
+/** Kinds of questions that exercise every handler once; none is a real resident's question. */
+const WARM_UP = ['你好', '青少年科学素质提升行动由哪个部门牵头', '公民科学素质比例目标是多少', '防灾减灾日是哪天', '最近有什么科普活动', '帮我看看：点击链接领取补贴', '老年人怎么防诈骗']
+
+/**
+ * Answers a few questions on a throw-away bot (memory user state, no recorder, no subscriptions) so that
+ * the first resident does not pay for the engine compiling each handler's code on first use.
+ */
+async function warmUp(handlers: Handler[], clock: Clock, logger: Logger, knowledge: KnowledgeBase): Promise<void> {
+  const bot = createBot({ handlers, clock, logger, users: new MemoryUserStateStore(16), regions: knowledge.regions })
+  // bot.handle never rejects: a failing handler becomes a polite reply.
+  for (const text of WARM_UP) await bot.handle({ channel: 'warm-up', chatId: 'warm-up', userId: 'warm-up', isGroup: false, mentioned: true, forwarded: false, text })
 }

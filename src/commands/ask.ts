@@ -28,7 +28,10 @@ export function register(program: Command): void {
     .action(async (words: string[], opts: { jsonl?: boolean; region?: string; now?: string }) => {
       const logger = createLogger()
       const app = createApp({ logger, cacheDir: cacheDir(), warm: opts.jsonl === true })
-      if (opts.jsonl) return batch(app)
+      if (opts.jsonl) {
+        await app.ready
+        return batch(app)
+      }
       const now = opts.now ? parseNow(opts.now) : undefined
       if (opts.now && !now) {
         process.stderr.write(`kepu ask: --now ${JSON.stringify(opts.now)} is not an ISO date (2026-05-05) or date-time\n`)
