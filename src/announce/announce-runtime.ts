@@ -12,7 +12,7 @@ import { createScheduler, type Scheduler } from './scheduler.js'
 import { createSubscriptionHandler } from './subscription-handler.js'
 import type { TemplateContent } from './template.js'
 import { createUnansweredRecorder } from './unanswered-recorder.js'
-import { formatUnansweredDigest, groupUnanswered } from './unanswered-report.js'
+import { weeklyUnansweredDigest } from './unanswered-report.js'
 
 export interface AnnounceRuntimeDeps {
   store: Store
@@ -44,8 +44,6 @@ export interface AnnounceRuntime {
   stop(): Promise<void>
 }
 
-const WEEK_MS = 7 * 86_400_000
-
 /** The announcements made for each topic when none exists, so a subscription is never silent. */
 export const DEFAULT_ANNOUNCEMENTS = [
   { topic: 'weekly', name: '本地区活动周报', cron: '0 9 * * 1', template: '【本周{region}科普活动】\n{week_events}\n回复「退订」可取消推送。' },
@@ -62,7 +60,7 @@ const DIGEST_NAME = '未答问题周报'
 export function createAnnounceRuntime(deps: AnnounceRuntimeDeps): AnnounceRuntime {
   const { store, clock, logger, config } = deps
   const log = logger.child({ module: 'announce' })
-  const unansweredDigest = (now: Date) => formatUnansweredDigest(groupUnanswered(store.unansweredSince(new Date(now.getTime() - WEEK_MS))))
+  const unansweredDigest = weeklyUnansweredDigest(store)
   const announcements = createAnnouncements({ store, content: deps.content, clock, unansweredDigest, ...(deps.regions ? { regions: deps.regions } : {}) })
   const worker = createDeliveryWorker({
     store,

@@ -1,4 +1,4 @@
-import type { UnansweredQuestion } from '../store/store.js'
+import type { UnansweredQuestion, UnansweredStore } from '../store/store.js'
 
 /** Questions that fold to the same text, with how often and where they were asked. */
 export interface UnansweredGroup {
@@ -45,4 +45,11 @@ export function formatUnansweredDigest(groups: UnansweredGroup[], limit = 10): s
 function clip(s: string, n: number): string {
   const chars = Array.from(s)
   return chars.length > n ? `${chars.slice(0, n).join('')}…` : s
+}
+
+const WEEK_MS = 7 * 86_400_000
+
+/** The `{unanswered}` placeholder's text: the digest of the seven days before `now`. */
+export function weeklyUnansweredDigest(store: UnansweredStore): (now: Date) => string {
+  return (now) => formatUnansweredDigest(groupUnanswered(store.unansweredSince(new Date(now.getTime() - WEEK_MS))))
 }

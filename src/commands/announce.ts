@@ -19,7 +19,7 @@ import { createSubscriptionHandler } from '../announce/subscription-handler.js'
 import { PLACEHOLDERS, type TemplateContent } from '../announce/template.js'
 import { TOPICS } from '../announce/topics.js'
 import { createUnansweredRecorder } from '../announce/unanswered-recorder.js'
-import { formatUnansweredDigest, groupUnanswered } from '../announce/unanswered-report.js'
+import { weeklyUnansweredDigest } from '../announce/unanswered-report.js'
 import { loadCalendar } from '../calendar/load-calendar.js'
 import { loadConfig } from '../config.js'
 import type { Handler, RegionResolver } from '../core/bot.js'
@@ -46,7 +46,7 @@ export function openAnnounceCli(): AnnounceCli {
   const store = openSqliteStore({ dataDir: config.KEPU_DATA_DIR })
   const content = createLiveContent({ calendar: loadCalendar(contentDir), fraud: loadFraudKnowledge(contentDir) })
   const regions = RegionRegistry.load(join(contentDir, 'regions.yaml'))
-  const unansweredDigest = (now: Date) => formatUnansweredDigest(groupUnanswered(store.unansweredSince(new Date(now.getTime() - 7 * 86_400_000))))
+  const unansweredDigest = weeklyUnansweredDigest(store)
   return { store, announcements: createAnnouncements({ store, content, clock: systemClock, regions, unansweredDigest }) }
 }
 
@@ -98,7 +98,7 @@ export function announceHandlers(options: { store: Store; admins: readonly strin
     upcomingObservances: (now, days) => content().upcomingObservances?.(now, days) ?? [],
   }
   const regions = options.regions ?? RegionRegistry.load(join(contentDir, 'regions.yaml'))
-  const unansweredDigest = (now: Date) => formatUnansweredDigest(groupUnanswered(store.unansweredSince(new Date(now.getTime() - 7 * 86_400_000))))
+  const unansweredDigest = weeklyUnansweredDigest(store)
   const announcements = createAnnouncements({ store, content: lazy, clock: systemClock, regions, unansweredDigest })
   return {
     subscriptions: createSubscriptionHandler({ store, staff: { announcements, admins: AdminList.parse(options.admins.join(',')) } }),
