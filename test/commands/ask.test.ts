@@ -16,7 +16,7 @@ function ask(args: string[], input?: string) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
-describe('kepu ask --jsonl (the batch contract)', () => {
+describe('kepu ask --jsonl (the batch contract)', { timeout: 90_000 }, () => {
   it('writes exactly one JSON reply a line, in order, and nothing else on stdout', () => {
     const lines = [
       JSON.stringify({ q: '到2025年东营全市公民具备科学素质的比例要达到多少？', region: '东营市', now: '2026-05-05' }),
