@@ -22,8 +22,11 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   { command: 'tips', description: '防诈骗小提示', toText: (arg) => arg || '老年人怎么防诈骗' },
   { command: 'check', description: '查一条消息是不是诈骗：/check 消息内容', toText: (arg) => arg || '怎么识别诈骗消息', forwardsArg: true },
   { command: 'region', description: '设置所在地区：/region 东营', toText: (arg) => (arg ? `我在${arg}` : '/region') },
-  { command: 'elder', description: '长辈模式：大字简答', toText: () => '长辈模式' },
+  { command: 'elder', description: '长辈模式开关：/elder on 或 /elder off', toText: (arg) => (arg ? `/elder ${arg}` : '/elder') },
   { command: 'more', description: '看上一条回答的更多内容', toText: () => '更多' },
+  { command: 'subscribe', description: '订阅活动周报、活动提醒或每日防骗提醒', toText: (arg) => (arg ? `订阅${arg}` : '订阅') },
+  { command: 'unsubscribe', description: '退订推送', toText: (arg) => (arg ? `退订${arg}` : '退订') },
+  { command: 'subscriptions', description: '我订阅了什么', toText: () => '我的订阅' },
 ]
 
 /** What a slash command turns into. */

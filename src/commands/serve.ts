@@ -45,7 +45,7 @@ export const SERVE_HOOKS: ServeHook[] = [
  * Builds the adapters the configuration names. Platform SDKs are loaded only for the adapters in use
  * (wechaty is large), which is also why this is async.
  */
-export async function createAdapters(config: Config, logger: Logger): Promise<Map<string, Adapter>> {
+export async function createAdapters(config: Config, logger: Logger, hooks: { onBlocked?: (channel: string, chatId: string) => void } = {}): Promise<Map<string, Adapter>> {
   const adapters = new Map<string, Adapter>()
   for (const name of config.KEPU_ADAPTERS) {
     if (adapters.has(name)) continue
@@ -70,6 +70,7 @@ export async function createAdapters(config: Config, logger: Logger): Promise<Ma
           sendTimeoutMs: config.TELEGRAM_SEND_TIMEOUT_MS,
           maxRetryAfterS: config.TELEGRAM_MAX_RETRY_AFTER_S,
           stopGraceMs: config.KEPU_SHUTDOWN_GRACE_MS,
+          ...(hooks.onBlocked ? { onBlocked: (chatId: string) => hooks.onBlocked!('telegram', chatId) } : {}),
           ...(webhook ? { webhook } : {}),
         }),
       )
@@ -128,7 +129,8 @@ export async function startServe(options: StartServeOptions): Promise<ServeHandl
   const { config, logger } = options
   const store = options.store ?? openSqliteStore({ dataDir: config.KEPU_DATA_DIR })
   const app = options.app ?? createApp({ logger, users: store.users, cacheDir: cacheDir(), warm: true, ...announceHandlers({ store, admins: config.KEPU_ADMINS }) })
-  const adapters = options.adapters ?? (await createAdapters(config, logger))
+  // A resident who blocked the bot while it replied is marked at once, so no announcement is queued for them.
+  const adapters = options.adapters ?? (await createAdapters(config, logger, { onBlocked: (channel, chatId) => store.block(channel, chatId, app.clock.now()) }))
   if (!adapters.size) throw new ConfigError(`config: KEPU_ADAPTERS: name at least one adapter to serve (telegram, wechat, console)`)
   const started: Adapter[] = []
   const undos: ServeUndo[] = []

@@ -57,7 +57,7 @@ const sends = (fake: FakeBotApi) => fake.calls('sendMessage').filter((r) => r.st
 describe('TelegramAdapter with telegraf against the fake Bot API', () => {
   it('registers commands, clears a webhook, and answers a private question with the exact payload', async () => {
     const { fake, seen } = await setup()
-    expect(fake.commands.map((c) => c.command)).toEqual(['start', 'help', 'events', 'tips', 'check', 'region', 'elder', 'more'])
+    expect(fake.commands.map((c) => c.command)).toEqual(['start', 'help', 'events', 'tips', 'check', 'region', 'elder', 'more', 'subscribe', 'unsubscribe', 'subscriptions'])
     expect(fake.calls('deleteWebhook')).toHaveLength(1)
     fake.pushText({ userId: 42, text: '防灾减灾日是哪天？' })
     const sent = await fake.waitFor((r) => r.method === 'sendMessage' && r.status === 200)
