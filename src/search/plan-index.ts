@@ -180,6 +180,8 @@ export class PlanIndex {
       if (!terms.length) continue
       const found = shard.index.search(terms.join(' '), { boost: BOOST, combineWith: 'OR', tokenize: splitOnSpace }).slice(0, regions.length > 1 ? 6 : 10)
       const idf = (t: string): number => Math.log(1 + shard.size / (1 + (shard.df.get(t) ?? 0)))
+      // A topic term no passage has keeps its full weight: words like 机票 or 股票 mean the question is
+      // about something else, and discounting them let such questions through.
       const weights: Weights = { topic: topicTerms.map(idf), expansion: expansionTerms.map(idf), total: 0, alternatives }
       weights.total = weights.topic.reduce((a, b) => a + b, 0) || 1
       const top = found[0]?.score ?? 1

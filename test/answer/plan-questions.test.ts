@@ -20,6 +20,10 @@ const TABLE: { q: string; region?: string; has: string[]; src: string }[] = [
   { q: '東營科普信息化提升工程由哪些部門牽頭', has: ['市工业和信息化局', '市科协'], src: '东营市' },
   { q: '老人怎么学用智能手机', region: '东营市', has: ['智能技术', '智能手机'], src: '东营市' },
   { q: '我们区到2025年建几个科普教育基地', region: '汕尾市城区', has: ['5个'], src: '汕尾市城区' },
+  { q: '咱们东营对老人有啥科普安排', has: ['老年'], src: '东营市' },
+  { q: '汕尾城区的科普经费怎么保障', has: ['科普经费'], src: '汕尾市城区' },
+  { q: '科技馆要建多大', region: '乌海市', has: ['1000平米'], src: '乌海市' },
+  { q: '我们这儿有多少科普志愿者', region: '神木市', has: ['1000人'], src: '神木市' },
 ]
 
 describe('plan questions beyond the public sample', () => {
