@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { createCommandHandler } from './answer/command-handler.js'
 import { createDepartmentHandler } from './answer/department-handler.js'
 import { createPlanHandler } from './answer/plan-handler.js'
+import { createPlanInfoHandler } from './answer/plan-info-handler.js'
 import { createBot, type Bot, type Handler } from './core/bot.js'
 import { systemClock, type Clock } from './core/clock.js'
 import { silentLogger, type Logger } from './core/logger.js'
@@ -68,6 +69,7 @@ export function createApp(options: AppOptions = {}): App {
     ...(options.subscriptions ? [options.subscriptions] : []),
     createFraudHandler({ fraud }),
     createCalendarHandler({ calendar }),
+    createPlanInfoHandler(knowledge),
     createDepartmentHandler(knowledge),
     createPlanHandler(knowledge),
   ]
