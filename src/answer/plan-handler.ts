@@ -42,13 +42,15 @@ export function createPlanHandler(kb: KnowledgeBase, options: PlanAnswerOptions 
     if (perRegion.length > 1) return perRegionAnswer(kb, perRegion, clip)
 
     const plan = kb.planOf(best.passage.region)
-    const lines = [clip(best, maxSentence)]
+    // 长辈模式: one short idea, no follow-up list.
+    const elder = ctx.user.elder === true
+    const lines = [clip(best, elder ? Math.min(60, maxSentence) : maxSentence)]
     if (q.shape === 'lead' && best.passage.leads.length) lines.push(`牵头：${best.passage.leads.join('、')}`)
     if (!region) lines[0] = `${best.passage.region}：${lines[0]}`
     lines.push(sourceLine(best.passage, plan))
     const hasMore = best.passage.text.length > best.sentence.length + 10
     if (hasMore) lines.push('回复「更多」看原文')
-    const choices = followUps(best, q)
+    const choices = elder ? [] : followUps(best, q)
     if (choices.length) lines.push(`您还可以问：${choices.map((c) => `「${c.label}」`).join('')}`)
     const reply: ReplyWithMore = {
       text: lines.join('\n'),

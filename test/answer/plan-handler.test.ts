@@ -81,3 +81,16 @@ describe('vague questions', () => {
     expect(defined.text).toContain('崇尚科学精神')
   })
 })
+
+describe('plan answers in 长辈模式', () => {
+  it('are shorter and carry no follow-up list', async () => {
+    const { bot } = testApp()
+    const q = '高平市2025年科学素质要达到多少？'
+    const normal = await bot.handle(incoming(q, { userId: 'plain-reader' }))
+    await bot.handle(incoming('长辈模式', { userId: 'elder-reader' }))
+    const elder = await bot.handle(incoming(q, { userId: 'elder-reader' }))
+    expect(elder.text).toContain('14.5%')
+    expect(elder.text.length).toBeLessThan(normal.text.length)
+    expect(elder.text).not.toContain('您还可以问')
+  })
+})
