@@ -14,7 +14,8 @@ const TOGGLE = /^\/elder(@\w+)?$/i
 const MENU = /^(菜单|主菜单|目录|功能菜单|回到菜单|返回菜单|0)$/
 const ELDER_MENU = /^(长辈菜单|长辈模式菜单)$/
 // The resident finds the bot hard to read or says they are old: offer 长辈模式 (never switch silently).
-const STRUGGLE = /看不懂|看不明白|字太多|太长了|说简单点|简单点说|说得?简单|听不懂|看不清|眼睛不好|年纪大了|老人版|适合老人|老年人用/
+// Not 「适合老人」: 「最近有啥适合老人的活动」 asks the calendar for events for older people.
+const STRUGGLE = /看不懂|看不明白|字太多|太长了|说简单点|简单点说|说得?简单|听不懂|看不清|眼睛不好|年纪大了|老人版|老年版/
 
 /**
  * 长辈模式 (intent `settings`): 「长辈模式」「关闭长辈模式」 and `/elder [on|off]` switch `ctx.user.elder`

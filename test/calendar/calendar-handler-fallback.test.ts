@@ -9,3 +9,11 @@ describe('calendar and plans together', () => {
     expect(r.sources?.[0]?.region).toBe('高平市')
   })
 })
+
+describe('events for older people', () => {
+  it('「最近有啥适合老人的活动」 lists events, it does not offer 长辈模式', async () => {
+    const r = await testApp().bot.handle(incoming('最近有啥适合老人的活动', { userId: 'elder-events', region: '东营市', now: new Date('2026-05-01T01:00:00Z') }))
+    expect(r.intent).toBe('event')
+    expect(r.events?.length).toBeGreaterThan(0)
+  })
+})
