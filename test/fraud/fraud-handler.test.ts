@@ -220,3 +220,13 @@ describe('fraud handler on every labelled message, forwarded', () => {
     }
   })
 })
+
+describe('described situations found after integration', () => {
+  it.each(['我妈接到电话说社保卡要注销了', '网上认识的男朋友让我投资数字货币'])('%s is checked and answered with the hotline', async (q) => {
+    const { testApp, incoming } = await import('../helpers/app.js')
+    const r = await testApp().bot.handle(incoming(q, { userId: `situation-${q}` }))
+    expect(r.intent).toBe('fraud')
+    expect(r.fraud?.risk).not.toBe('low')
+    expect(r.text).toMatch(/96110|110/)
+  })
+})
