@@ -4,6 +4,9 @@ import type { RegionRegistry } from '../knowledge/region-registry.js'
 
 const GREETING = /^(你好|您好|hi|hello|hey|在吗|在不在|嗨|哈喽|早上好|下午好|晚上好|喂)$/iu
 const HELP = /^(\/start|\/help|帮助|help|菜单|功能|使用说明|你能做什么|你会什么|你会做什么|你是谁|你能干什么|能干什么|有什么功能|怎么用|你可以做什么|你能帮我什么)$/iu
+const ABOUT_BOT = /^(你是(谁|机器人|真人|人工智能|ai|人还是机器|什么)(吗|呀|啊)?|你叫什么(名字)?|谁开发的你|你是哪个单位的)$/iu
+const THANKS = /^(谢谢|谢谢你|谢谢您|多谢|感谢|辛苦了|thanks|thankyou|thx)(啦|了|哈)?$/iu
+const BYE = /^(再见|拜拜|bye|byebye|晚安|好的|好|嗯|嗯嗯|ok|知道了|明白了|收到)(啦|了|哈)?$/iu
 const MORE = /^(更多|\/more|more|看原文|原文|详细|详情|展开)$/iu
 const SET_REGION = /^(?:\/region|\/地区|我在|我住在|我家在|我是|我来自|切换到|切换地区到|地区[:：]?|设置地区[:：]?)\s*(.*?)(?:的人|人|市民|居民)?$/iu
 
@@ -25,6 +28,9 @@ export function createCommandHandler(deps: { regions: RegionRegistry }): Handler
     // In 长辈模式 「菜单」「帮助」 mean the elder menu, which the elder-mode handler shows.
     if (ctx.user.elder && /^(菜单|帮助|help|\/help|\/start|主菜单|功能)$/iu.test(b)) return next()
     if (GREETING.test(b) || HELP.test(b) || HELP.test(text.trim())) return helpReply(ctx.region?.name)
+    if (ABOUT_BOT.test(b)) return { ...helpReply(ctx.region?.name), text: `我是科普助手，一个自动回复的程序，不是真人。内容来自各地全民科学素质行动方案、科普活动日历和防骗知识。\n${msg('help').split('\n').slice(1).join('\n')}` }
+    if (THANKS.test(b)) return { text: '不客气！还有问题随时问我。遇到可疑电话或短信，记得打 96110 咨询。', answered: true, intent: 'help' }
+    if (BYE.test(b)) return { text: '好的，有需要随时找我。', answered: true, intent: 'help' }
     if (MORE.test(b)) {
       const more = ctx.user.more
       if (!more) return { text: msg('noMore'), answered: true, intent: 'more' }

@@ -53,3 +53,18 @@ describe('commands in 长辈模式', () => {
     expect(r.intent).not.toBe('help')
   })
 })
+
+describe('small talk', () => {
+  const { bot } = testApp()
+  it.each([
+    ['谢谢', '不客气'],
+    ['再见', '随时'],
+    ['你是机器人吗', '不是真人'],
+    ['你是谁？', '科普助手'],
+  ])('%s', async (q, has) => {
+    const r = await bot.handle(incoming(q, { userId: 'small-talk' }))
+    expect(r.intent).toBe('help')
+    expect(r.answered).toBe(true)
+    expect(r.text).toContain(has)
+  })
+})
