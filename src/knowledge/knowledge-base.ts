@@ -7,6 +7,7 @@ import { PlanIndex, type PlanShardJSON, type ShardStore } from '../search/plan-i
 import { loadQueryVocabulary, type QueryVocabulary } from '../search/query-vocabulary.js'
 import { createTokenizer, domainDictionary, type ChineseTokenizer, type Tokenize } from '../search/tokenizer.js'
 import { loadPlans } from './load-plans.js'
+import { NATIONAL } from './parse-plan.js'
 import type { Plan } from './plan.js'
 import { RegionRegistry } from './region-registry.js'
 
@@ -40,7 +41,8 @@ export function loadKnowledgeBase(options: KnowledgeOptions): KnowledgeBase {
   const synonymsFile = join(options.contentDir, 'synonyms.yaml')
   const vocabulary = loadQueryVocabulary(synonymsFile)
   const plans = loadPlans(options.seedsDir)
-  for (const plan of plans) regions.add({ name: plan.region })
+  // A plan for an unlisted region adds it; the national outline is not a place a resident lives in.
+  for (const plan of plans) if (plan.region !== NATIONAL) regions.add({ name: plan.region })
   const fingerprint = planFingerprint(plans, readFileSync(synonymsFile, 'utf8'))
   const folder = options.cacheDir ? join(options.cacheDir, fingerprint) : undefined
   const tokenizer = domainTokenizer(plans, vocabulary, regions, folder, options.logger)

@@ -29,6 +29,11 @@ interface Meta {
 }
 
 const TITLE_START = /^(?<region>[\u4e00-\u9fa5]{2,12}?(?:市|区|县|州|盟|旗)(?:[\u4e00-\u9fa5]{1,4}?(?:区|县))?)(?:贯彻)?《?全民科学素质/u
+/** The national outline itself (国务院《全民科学素质行动规划纲要（2021—2035年）》) or a province's plan. */
+const WIDER_TITLE = /^(?<region>[\u4e00-\u9fa5]{2,8}?(?:省|自治区))?《?全民科学素质行动(?:规划)?纲要/u
+
+/** The region of national passages: searched together with every region's own. */
+export const NATIONAL = '全国'
 
 /** Finds the title (it may wrap over lines), its region, the issuing number and date. */
 function readMeta(blocks: Block[], id: string): Meta {
@@ -37,14 +42,14 @@ function readMeta(blocks: Block[], id: string): Meta {
   let region: string | undefined
   for (let i = 0; i < Math.min(paras.length, 40) && !title; i++) {
     const line = paras[i]!.replace(/^附件\d*[:：]?\s*/u, '')
-    const m = TITLE_START.exec(line)
+    const m = TITLE_START.exec(line) ?? WIDER_TITLE.exec(line)
     if (!m || /关于|印发|通知/u.test(line)) continue
     let t = line
     for (let j = i + 1; j < paras.length && j <= i + 3 && !/实施方案|分工表/u.test(t); j++) t += paras[j]
     const draft = paras.slice(i, i + 5).find((p) => /^[（(]征求意见稿[）)]$/u.test(p))
     if (draft && !t.includes('征求意见稿')) t += draft
     title = t.replace(/\s+/gu, '')
-    region = m.groups!.region
+    region = m.groups!.region ?? NATIONAL
   }
   if (!title || !region) throw new ContentError(`seeds: ${id}.txt: no plan title naming a region (e.g. 「某某市全民科学素质行动规划纲要实施方案」) in its first lines`)
   const head = paras.slice(0, 30).join('\n')
@@ -119,7 +124,8 @@ class OutlineState {
       this.addPassage(num.body, name, num.label)
       return
     }
-    if (looksLikeHeading(text) && !/^[（(]/u.test(text)) {
+    // A short line without a comma is a heading, unless it states a figure (「到2025年比例达到11%。」).
+    if (looksLikeHeading(text) && !/^[（(]/u.test(text) && !/\d/u.test(text)) {
       if (!this.started && !/^前言|^总体要求|^指导思想/u.test(text)) return
       this.started = true
       const name = text.replace(/[。]$/u, '')

@@ -1,4 +1,5 @@
 import MiniSearch, { type AsPlainObject } from 'minisearch'
+import { NATIONAL } from '../knowledge/parse-plan.js'
 import type { Passage, Plan } from '../knowledge/plan.js'
 import type { AnalyzedQuestion } from './analyze-question.js'
 import { foldText } from './fold-text.js'
@@ -168,7 +169,8 @@ export class PlanIndex {
       const planTerms = [...new Set(this.tokenize(means.join(' ')))]
       for (const t of this.tokenize(say)) if (topicTerms.includes(t)) alternatives.set(t, planTerms)
     }
-    const regions = options.region ? [options.region].filter((r) => this.byRegion.has(r)) : [...this.byRegion.keys()]
+    // A region's question also searches the national passages (the outline every local plan implements).
+    const regions = options.region ? [options.region, NATIONAL].filter((r, i, all) => this.byRegion.has(r) && all.indexOf(r) === i) : [...this.byRegion.keys()]
     const shards = regions.map((r) => this.shard(r))
     const hits: SearchHit[] = []
     for (const shard of shards) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ContentError } from '../../src/core/errors.js'
-import { parsePlan } from '../../src/knowledge/parse-plan.js'
+import { NATIONAL, parsePlan } from '../../src/knowledge/parse-plan.js'
 
 const seed = (name: string): string => readFileSync(join(__dirname, '../../seeds', `${name}.txt`), 'utf8')
 const plan = (name: string) => parsePlan(seed(name), name)
@@ -85,5 +85,14 @@ describe('parsePlan on the five seed shapes', () => {
     expect(p.region).toBe('某某县')
     expect(p.actions[0]).toMatchObject({ name: '青少年科学素质提升行动', leads: ['县教育局'], units: ['县科协'] })
     expect(p.passages.find((x) => x.text.includes('科技节'))?.units).toEqual(['县教育局', '县科协'])
+  })
+})
+
+describe('wider plans', () => {
+  it('reads the national outline as the region 全国', () => {
+    const text = ['全民科学素质行动规划纲要（2021—2035年）', '一、主要目标', '到2025年，我国公民具备科学素质的比例超过15%。'].join('\n')
+    const p = parsePlan(text, 'national')
+    expect(p.region).toBe(NATIONAL)
+    expect(p.passages[0]?.text).toContain('超过15%')
   })
 })
