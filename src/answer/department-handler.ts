@@ -14,7 +14,8 @@ export function matchAction(question: string, actions: readonly Action[]): { act
   const q = foldText(question)
   let best: { action: Action; score: number } | undefined
   for (const action of actions) {
-    const key = foldText(action.name).replace(GENERIC, '')
+    // Plan text is already simplified and NFKC-clean: only the question needs folding.
+    const key = action.name.replace(GENERIC, '')
     if (key.length < 2) continue
     let score: number
     if (q.includes(key)) score = 1
@@ -151,7 +152,7 @@ function findUnit(text: string, plans: Plan[]): { name: string; plans: Plan[] } 
   for (const plan of plans) {
     for (const unit of unitsOf(plan)) {
       const stem = unit.replace(/^(市|区|县)(?!委|直)/u, '')
-      const hit = q.includes(foldText(unit)) ? unit : stem.length >= 2 && q.includes(foldText(stem)) ? stem : undefined
+      const hit = q.includes(unit) ? unit : stem.length >= 2 && q.includes(stem) ? stem : undefined
       if (!hit) continue
       const bare = unit.replace(/^(市|区|县)(?!委|直)/u, '')
       if (!best || bare.length > best.length) {
