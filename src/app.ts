@@ -78,6 +78,8 @@ export function createApp(options: AppOptions = {}): App {
   return { bot, clock, logger, knowledge, calendar, fraud, contentDir, ready }
 }
 
+const WARM_UP_ROUNDS = 20
+
 /** Kinds of questions that exercise every handler once; none is a real resident's question. */
 const WARM_UP = ['你好', '青少年科学素质提升行动由哪个部门牵头', '公民科学素质比例目标是多少', '防灾减灾日是哪天', '最近有什么科普活动', '帮我看看：点击链接领取补贴', '老年人怎么防诈骗']
 
@@ -87,6 +89,7 @@ const WARM_UP = ['你好', '青少年科学素质提升行动由哪个部门牵�
  */
 async function warmUp(handlers: Handler[], clock: Clock, logger: Logger, knowledge: KnowledgeBase): Promise<void> {
   const bot = createBot({ handlers, clock, logger, users: new MemoryUserStateStore(16), regions: knowledge.regions })
-  // bot.handle never rejects: a failing handler becomes a polite reply.
-  for (const text of WARM_UP) await bot.handle({ channel: 'warm-up', chatId: 'warm-up', userId: 'warm-up', isGroup: false, mentioned: true, forwarded: false, text })
+  // bot.handle never rejects: a failing handler becomes a polite reply. A few rounds let the engine
+  // optimise the hot paths (tokenizer, index lookup, ranking), not just compile them once.
+  for (let round = 0; round < WARM_UP_ROUNDS; round++) for (const text of WARM_UP) await bot.handle({ channel: 'warm-up', chatId: 'warm-up', userId: 'warm-up', isGroup: false, mentioned: true, forwarded: false, text })
 }
