@@ -343,6 +343,8 @@ export class TelegramAdapter implements Adapter {
     const replyTo = incoming.isGroup ? /:(\d+)$/.exec(incoming.messageId ?? '')?.[1] : undefined
     for (let i = 0; i < pieces.length; i++) {
       const payload: Record<string, unknown> = { chat_id: incoming.chatId, text: pieces[i] }
+      // In a forum topic every piece stays in the topic, not only the first (which replies to the question).
+      if (incoming.threadId) payload.message_thread_id = Number(incoming.threadId)
       if (i === 0 && replyTo) payload.reply_parameters = { message_id: Number(replyTo), allow_sending_without_reply: true }
       if (i === pieces.length - 1 && keyboard) payload.reply_markup = keyboard
       const ok = await this.sendWithRetry(payload, incoming.chatId)

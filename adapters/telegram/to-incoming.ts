@@ -24,6 +24,8 @@ export interface TgEntity {
 }
 export interface TgMessage {
   message_id: number
+  message_thread_id?: number
+  is_topic_message?: boolean
   from?: TgUser
   sender_chat?: TgChat
   chat: TgChat
@@ -129,6 +131,7 @@ function fromMessage(m: TgMessage, me: BotIdentity): MappedUpdate {
     forwarded: forwarded || commandForwarded,
     text,
     messageId: `${m.chat.id}:${m.message_id}`,
+    ...(m.is_topic_message && m.message_thread_id !== undefined ? { threadId: String(m.message_thread_id) } : {}),
   }
   return { kind: 'incoming', incoming }
 }

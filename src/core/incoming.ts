@@ -22,6 +22,8 @@ export interface Incoming {
   now?: Date
   /** Platform message id, for logs and de-duplication only. */
   messageId?: string
+  /** A thread or topic inside the chat (Telegram forum topics): every piece of the reply goes there too. */
+  threadId?: string
 }
 
 /** The key under which per-user context is kept: `channel:userId`. */

@@ -130,6 +130,17 @@ describe('TelegramAdapter with telegraf against the fake Bot API', () => {
     expect(payloads[1]!.reply_markup).toEqual({ inline_keyboard: [[{ text: '东营', callback_data: '我在东营' }]] })
   })
 
+  it('keeps every piece of a split reply in the forum topic the question came from', async () => {
+    const text = '科学素质是国民素质的重要组成部分。'.repeat(400)
+    const { fake } = await setup(() => ({ text, answered: true, intent: 'plan' }))
+    const message = fake.textMessage({ userId: 9, text: '@kepu_test_bot 全文', chat: { id: -100777, type: 'supergroup' } })
+    fake.pushUpdate({ message: { ...message, is_topic_message: true, message_thread_id: 42 } })
+    await fake.waitForSent(2)
+    const payloads = sends(fake).map((r) => r.payload)
+    expect(payloads).toHaveLength(2)
+    expect(payloads.every((p) => p.message_thread_id === 42)).toBe(true)
+  })
+
   it('waits out a 429 for retry_after seconds and then delivers', async () => {
     const { fake, waits } = await setup()
     fake.rateLimitNext(3)
