@@ -4,7 +4,7 @@ import { incoming, testApp } from '../helpers/app.js'
 describe('commands', () => {
   const { bot } = testApp()
 
-  it.each(['你好', '你好！', '/start', '你能做什么？', '帮助'])('%s shows what the bot can do', async (q) => {
+  it.each(['你好', '你好！', '/start', '你能做什么？', '帮助', '能查什么', '你都能干啥', '这个机器人有什么用', '怎么使用', '您好，请问'])('%s shows what the bot can do', async (q) => {
     const r = await bot.handle(incoming(q))
     expect(r.intent).toBe('help')
     expect(r.text).toContain('活动')
