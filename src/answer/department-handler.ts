@@ -40,7 +40,7 @@ export function createDepartmentHandler(kb: KnowledgeBase): Handler {
     const plans = ctx.region ? [kb.planOf(ctx.region.name)].filter((p): p is Plan => !!p) : kb.plans
     const asksTasks = /哪些(任务|工作|事|措施|内容)|什么(任务|工作|事|措施|内容)|负责什么|管什么|干什么|做什么|职责|具体(做|干|内容)/u.test(ctx.text)
     const unit = findUnit(ctx.text, plans)
-    if (unit && (asksTasks || !matchAnyAction(ctx, plans))) return unitAnswer(kb, unit.name, unit.plans)
+    if (unit && (asksTasks || !matchAnyAction(ctx, plans))) return unitAnswer(unit.name, unit.plans)
     if (!LEAD_ASK.test(ctx.text)) return next()
     if (asksTasks) {
       const own = plans.length === 1 ? matchAction(ctx.text, plans[0]!.actions) : undefined
@@ -91,8 +91,7 @@ export function createDepartmentHandler(kb: KnowledgeBase): Handler {
   }
 
   function actionTasks(plan: Plan, action: Action): ReplyWithMore {
-    const seen = new Set<string>()
-    const items = plan.passages.filter((p) => p.action === action.name && !seen.has(p.title) && !!seen.add(p.title))
+    const items = distinctTitles(plan.passages.filter((p) => p.action === action.name))
     const lines = [`${plan.region}「${action.name}」（${action.leads.join('、')}牵头）共${items.length}项任务：`]
     for (const [i, p] of items.slice(0, 5).entries()) lines.push(`${i + 1}. ${p.title.slice(0, 30)}`)
     lines.push(`（来源：《${plan.title}》${action.ref ? ` ${action.ref}` : ''}）`)
@@ -106,7 +105,7 @@ export function createDepartmentHandler(kb: KnowledgeBase): Handler {
     }
   }
 
-  function unitAnswer(_kb: KnowledgeBase, unit: string, plans: Plan[]): ReplyWithMore {
+  function unitAnswer(unit: string, plans: Plan[]): ReplyWithMore {
     if (plans.length > 1) {
       const counts = plans.map((p) => `· ${p.region}${unitIn(p, unit)}：牵头${p.actions.filter((a) => a.leads.includes(unitIn(p, unit))).length}项行动`)
       return {
@@ -119,8 +118,7 @@ export function createDepartmentHandler(kb: KnowledgeBase): Handler {
     const plan = plans[0]!
     const name = unitIn(plan, unit)
     const leads = plan.actions.filter((a) => a.leads.includes(name))
-    const seen = new Set<string>()
-    const tasks = plan.passages.filter((p) => (p.units.includes(name) || p.leads.includes(name)) && !seen.has(p.title) && !!seen.add(p.title))
+    const tasks = distinctTitles(plan.passages.filter((p) => p.units.includes(name) || p.leads.includes(name)))
     const lines = [`${plan.region} ${name}：`]
     if (leads.length) lines.push(`牵头：${leads.map((a) => `「${a.name}」`).join('、')}`)
     if (tasks.length) {
@@ -137,6 +135,12 @@ export function createDepartmentHandler(kb: KnowledgeBase): Handler {
       ...(tasks.length > 3 ? { more: tasks.map((t) => `· ${taskLabel(t)}`).join('\n') } : {}),
     }
   }
+}
+
+/** The passages with the first of each title: a table repeats a task's title on every row of it. */
+function distinctTitles(passages: Passage[]): Passage[] {
+  const seen = new Set<string>()
+  return passages.filter((p) => !seen.has(p.title) && !!seen.add(p.title))
 }
 
 /** 「任务（三、（一）2）」, or the table path alone when it already ends with the task. */
