@@ -6,6 +6,7 @@ import { register as registerServe } from './commands/serve.js'
 import { register as registerAnnounce } from './commands/announce.js'
 import { register as registerBroadcast } from './commands/broadcast.js'
 import { register as registerReport } from './commands/report.js'
+import { register as registerSkills } from './commands/skills.js'
 
 /**
  * The `kepu` command, the composition root: the only module that knows every part (adapters included).
@@ -21,5 +22,6 @@ registerServe(program)
 registerAnnounce(program)
 registerBroadcast(program)
 registerReport(program)
+registerSkills(program)
 
 await program.parseAsync(process.argv)

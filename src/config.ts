@@ -26,6 +26,14 @@ const flag = z
   .pipe(z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']))
   .transform((s) => ['1', 'true', 'yes', 'on'].includes(s))
 
+const num = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, 'expected a number')
+    .transform(Number)
+    .pipe(z.number().min(min).max(max))
+
 const url = z
   .string()
   .trim()
@@ -102,6 +110,18 @@ const schema = z.object({
   WECHAT_SEND_INTERVAL_MS: int(0, 60_000).default(1500),
   WECHAT_KEYWORDS: list.default(['科普助手']),
   WECHAT_ROOM_REGIONS: roomRegions.default({}),
+
+  // Announcements and delivery (docs/announcements.md). Telegram's budget stays under its ~30 msg/s;
+  // WeChat's defaults are deliberately slow (see announce/rate-limiter.ts).
+  KEPU_TELEGRAM_RATE: num(0.1, 30).default(25),
+  KEPU_WECHAT_RATE: num(0.01, 10).default(0.5),
+  KEPU_WECHAT_CHAT_INTERVAL_MS: num(0, 3_600_000).default(3000),
+  KEPU_WECHAT_GROUP_PER_MINUTE: num(1, 60).default(6),
+  KEPU_WECHAT_DAILY_CAP: num(1, 1_000_000).default(500),
+  KEPU_CATCHUP_MINUTES: num(0, 7 * 24 * 60).default(360),
+  KEPU_IN_DOUBT: z.enum(['report', 'resend']).default('report'),
+  KEPU_DEFAULT_ANNOUNCEMENTS: flag.default(true),
+  KEPU_UNANSWERED_DIGEST: flag.default(false),
 })
 
 /** The validated configuration. */

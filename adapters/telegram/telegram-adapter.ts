@@ -6,7 +6,7 @@ import type { Adapter, IncomingHandler, Outgoing, SendReceipt } from '../../src/
 import { ConfigError, DeliveryError, KepuError, errorCode } from '../../src/core/errors.js'
 import type { Incoming } from '../../src/core/incoming.js'
 import { silentLogger, type Logger } from '../../src/core/logger.js'
-import { MESSAGES, msg } from '../../src/core/messages-zh.js'
+import { msg } from '../../src/core/messages-zh.js'
 import type { Reply } from '../../src/core/reply.js'
 import { SLASH_COMMANDS } from '../shared/slash-commands.js'
 import { splitMessage } from '../shared/split-message.js'
@@ -396,10 +396,10 @@ export class TelegramAdapter implements Adapter {
     }
   }
 
-  /** Choices as an inline keyboard, plus a 「更多」 button when the text offers more. */
+  /** Choices as an inline keyboard, plus a 「更多」 button when the reply says it has more (`hasMore`). */
   private keyboard(reply: Reply): { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> } | undefined {
     const buttons = (reply.choices ?? []).map((c) => ({ text: c.label.slice(0, 64) || c.value.slice(0, 64), callback_data: this.callbackData(c.value) }))
-    if (reply.text.includes(MESSAGES.moreHint) && !buttons.some((b) => b.callback_data === '更多')) buttons.push({ text: '更多', callback_data: '更多' })
+    if (reply.hasMore && !buttons.some((b) => b.callback_data === '更多')) buttons.push({ text: '更多', callback_data: '更多' })
     if (!buttons.length) return undefined
     const perRow = buttons.every((b) => b.text.length <= 6) ? 3 : buttons.every((b) => b.text.length <= 12) ? 2 : 1
     const rows: Array<Array<{ text: string; callback_data: string }>> = []

@@ -1,5 +1,5 @@
 import type { Adapter } from '../core/adapter.js'
-import type { Handler, RegionResolver } from '../core/bot.js'
+import type { RegionResolver } from '../core/bot.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import type { Store } from '../store/store.js'
@@ -9,9 +9,7 @@ import { nodeCronFactory, type CronFactory } from './cron-factory.js'
 import type { DeliveryConfig } from './delivery-config.js'
 import { createDeliveryWorker, type DeliveryWorker, type Sleep } from './delivery-worker.js'
 import { createScheduler, type Scheduler } from './scheduler.js'
-import { createSubscriptionHandler } from './subscription-handler.js'
 import type { TemplateContent } from './template.js'
-import { createUnansweredRecorder } from './unanswered-recorder.js'
 import { weeklyUnansweredDigest } from './unanswered-report.js'
 
 export interface AnnounceRuntimeDeps {
@@ -24,6 +22,8 @@ export interface AnnounceRuntimeDeps {
   clock: Clock
   logger: Logger
   regions?: RegionResolver
+  /** The announcement service the chat commands already use; made here when absent. */
+  announcements?: Announcements
   /** Defaults: node-cron in Asia/Shanghai and real timers. */
   cron?: CronFactory
   sleep?: Sleep
@@ -34,10 +34,6 @@ export interface AnnounceRuntime {
   announcements: Announcements
   scheduler: Scheduler
   worker: DeliveryWorker
-  /** Residents' 「订阅」「退订」 and staff commands; goes in the handler chain after elder mode. */
-  subscriptionHandler: Handler
-  /** Records declined questions; goes first in the handler chain. */
-  unansweredRecorder: Handler
   /** Settles messages left in doubt, creates default announcements, then starts the worker and the scheduler. */
   start(): Promise<void>
   /** Stops the scheduler, then the worker after the send in flight is recorded. */
@@ -54,14 +50,13 @@ export const DEFAULT_ANNOUNCEMENTS = [
 const DIGEST_NAME = '未答问题周报'
 
 /**
- * Wires the scheduler, the delivery worker, the subscription handler and the unanswered recorder on one
- * store. `serve` calls `start()` after its adapters are up and `stop()` before stopping them.
+ * Wires the scheduler and the delivery worker on one store. `serve` calls `start()` after its adapters are up and `stop()` before stopping them.
  */
 export function createAnnounceRuntime(deps: AnnounceRuntimeDeps): AnnounceRuntime {
   const { store, clock, logger, config } = deps
   const log = logger.child({ module: 'announce' })
   const unansweredDigest = weeklyUnansweredDigest(store)
-  const announcements = createAnnouncements({ store, content: deps.content, clock, unansweredDigest, ...(deps.regions ? { regions: deps.regions } : {}) })
+  const announcements = deps.announcements ?? createAnnouncements({ store, content: deps.content, clock, unansweredDigest, ...(deps.regions ? { regions: deps.regions } : {}) })
   const worker = createDeliveryWorker({
     store,
     adapters: deps.adapters,
@@ -92,8 +87,6 @@ export function createAnnounceRuntime(deps: AnnounceRuntimeDeps): AnnounceRuntim
     announcements,
     scheduler,
     worker,
-    subscriptionHandler: createSubscriptionHandler({ store, staff: { announcements, admins: deps.admins, onQueued: () => worker.wake() } }),
-    unansweredRecorder: createUnansweredRecorder({ store }),
     async start() {
       ensureDefaults()
       await worker.start()

@@ -1,9 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parse as parseDotenv } from 'dotenv'
 import type { Command } from 'commander'
-import { AdminList } from '../announce/admins.js'
-import { createAnnounceRuntime } from '../announce/announce-runtime.js'
 import {
   createAnnouncements,
   describeAnnouncement,
@@ -13,16 +9,12 @@ import {
   type Announcements,
 } from '../announce/announcements.js'
 import { parseCron } from '../announce/cron-schedule.js'
-import { readDeliveryConfig } from '../announce/delivery-config.js'
 import { createLiveContent } from '../announce/live-content.js'
-import { createSubscriptionHandler } from '../announce/subscription-handler.js'
-import { PLACEHOLDERS, type TemplateContent } from '../announce/template.js'
+import { PLACEHOLDERS } from '../announce/template.js'
 import { TOPICS } from '../announce/topics.js'
-import { createUnansweredRecorder } from '../announce/unanswered-recorder.js'
 import { weeklyUnansweredDigest } from '../announce/unanswered-report.js'
 import { loadCalendar } from '../calendar/load-calendar.js'
 import { loadConfig } from '../config.js'
-import type { Handler, RegionResolver } from '../core/bot.js'
 import { systemClock } from '../core/clock.js'
 import { KepuError } from '../core/errors.js'
 import { packageRoot } from '../core/package-root.js'
@@ -31,7 +23,6 @@ import { loadFraudKnowledge } from '../fraud/fraud-knowledge.js'
 import { RegionRegistry } from '../knowledge/region-registry.js'
 import { openSqliteStore } from '../store/sqlite-store.js'
 import type { Store, Target } from '../store/store.js'
-import type { ServeHook } from './serve.js'
 
 /** What the staff commands work on: the store in KEPU_DATA_DIR and live content from content/. */
 export interface AnnounceCli {
@@ -79,32 +70,6 @@ export function unescapeTemplate(text: string): string {
 }
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
-
-/**
- * The chat handlers of this module for createApp: `subscriptions` (「订阅」「退订」 and the staff commands
- * /announce, /broadcast for KEPU_ADMINS) and `before` (the unanswered recorder, first in the chain).
- * Live content for staff previews is loaded on first use. Pass the result to createApp:
- * `createApp({ ..., ...announceHandlers({ store, admins: config.KEPU_ADMINS }) })`.
- */
-export function announceHandlers(options: { store: Store; admins: readonly string[]; contentDir?: string; regions?: RegionResolver }): { subscriptions: Handler; before: Handler[] } {
-  const { store } = options
-  const contentDir = options.contentDir ?? join(packageRoot(), 'content')
-  let live: TemplateContent | undefined
-  const content = (): TemplateContent => (live ??= createLiveContent({ calendar: loadCalendar(contentDir), fraud: loadFraudKnowledge(contentDir) }))
-  const lazy: TemplateContent = {
-    weekEvents: (region, now) => content().weekEvents(region, now),
-    nextObservance: (now) => content().nextObservance(now),
-    dailyTip: (now) => content().dailyTip(now),
-    upcomingObservances: (now, days) => content().upcomingObservances?.(now, days) ?? [],
-  }
-  const regions = options.regions ?? RegionRegistry.load(join(contentDir, 'regions.yaml'))
-  const unansweredDigest = weeklyUnansweredDigest(store)
-  const announcements = createAnnouncements({ store, content: lazy, clock: systemClock, regions, unansweredDigest })
-  return {
-    subscriptions: createSubscriptionHandler({ store, staff: { announcements, admins: AdminList.parse(options.admins.join(',')) } }),
-    before: [createUnansweredRecorder({ store })],
-  }
-}
 
 /** `kepu announce add|list|preview|remove|next`: scheduled announcements (the same as /announce in chat). */
 export function register(program: Command): void {
@@ -196,28 +161,4 @@ export function register(program: Command): void {
         process.exitCode = 2
       }
     })
-}
-
-/** The environment over `.env` (as loadConfig reads them), for the delivery variables. */
-function envWithDotenv(): Record<string, string | undefined> {
-  const fromFile = existsSync('.env') ? parseDotenv(readFileSync('.env')) : {}
-  return { ...fromFile, ...process.env }
-}
-
-/**
- * The `kepu serve` hook: the scheduler and the delivery worker over the serve's store and adapters.
- * Subscriptions and the unanswered recorder are handlers, wired in createApp by the composition root.
- */
-export const announceServeHook: ServeHook = async (ctx) => {
-  const runtime = createAnnounceRuntime({
-    store: ctx.store,
-    adapters: [...ctx.adapters.values()],
-    content: createLiveContent({ calendar: ctx.app.calendar, fraud: ctx.app.fraud }),
-    admins: AdminList.parse(ctx.config.KEPU_ADMINS.join(',')),
-    config: readDeliveryConfig(envWithDotenv()),
-    clock: ctx.app.clock,
-    logger: ctx.logger,
-  })
-  await runtime.start()
-  return () => runtime.stop()
 }

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
-import { createConsoleAdapter } from '../../adapters/console/console-adapter.js'
+import { createChatAdapter } from '../adapters.js'
 import { createApp } from '../app.js'
 import { loadConfig, type Config } from '../config.js'
 import { cacheDir } from '../core/cache-dir.js'
@@ -25,7 +25,7 @@ export function register(program: Command): void {
       // Only warnings reach the terminal: the conversation owns stdout.
       const logger = createLogger({ level: process.env.KEPU_LOG_LEVEL ?? 'warn', name: 'kepu-chat' })
       const app = createApp({ logger, cacheDir: cacheDir() })
-      const adapter = createConsoleAdapter({
+      const adapter = await createChatAdapter({
         userId: opts.user,
         ...(opts.region ? { region: opts.region } : {}),
         historyFile: join(resolve(config.KEPU_DATA_DIR), 'console-history'),

@@ -1,105 +1,22 @@
-import { randomBytes } from 'node:crypto'
-import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
+import { createAdapters } from '../adapters.js'
 import { createApp, type App } from '../app.js'
 import { loadConfig, redactConfig, type Config } from '../config.js'
 import type { Adapter } from '../core/adapter.js'
 import { cacheDir } from '../core/cache-dir.js'
 import { ConfigError, errorCode } from '../core/errors.js'
 import { createLogger, type Logger } from '../core/logger.js'
+import type { Undo } from '../core/skill.js'
+import type { SkillRun } from '../skills/skill-env.js'
 import { openSqliteStore } from '../store/sqlite-store.js'
-import { announceHandlers, announceServeHook } from './announce.js'
 import type { Store } from '../store/store.js'
 
-/** What a serve hook gets once every adapter is taking messages. */
-export interface ServeContext {
-  config: Config
-  app: App
-  store: Store
-  logger: Logger
-  /** The running adapters by name (`telegram`, `wechat`, `console`): where scheduled messages go. */
-  adapters: ReadonlyMap<string, Adapter>
-}
-
-/** Undoes what a hook started; awaited on shutdown before the adapters stop. */
-export type ServeUndo = () => void | Promise<void>
-
 /**
- * Background work that runs beside the adapters (the announcement scheduler and delivery worker).
- * It starts after every adapter started and returns its undo, which `serve` calls on SIGTERM/SIGINT,
- * before stopping the adapters, so that sends in flight can still finish.
+ * Background work that runs beside the adapters: by default each skill's `start` (the announcement
+ * scheduler and delivery worker …). It starts after every adapter started and returns its undo, which
+ * `serve` calls on SIGTERM/SIGINT, before stopping the adapters, so that sends in flight can finish.
  */
-export type ServeHook = (ctx: ServeContext) => ServeUndo | void | Promise<ServeUndo | void>
-
-/**
- * The hooks `kepu serve` runs, in order.
- * ANNOUNCE: the announcements module (issue 6) adds its scheduler + delivery worker start here, e.g.
- * `(ctx) => startAnnouncements({ store: ctx.store, adapters: ctx.adapters, clock: ctx.app.clock, logger: ctx.logger })`.
- */
-export const SERVE_HOOKS: ServeHook[] = [
-  // ANNOUNCE: hooks go here.
-  announceServeHook,
-]
-
-/**
- * Builds the adapters the configuration names. Platform SDKs are loaded only for the adapters in use
- * (wechaty is large), which is also why this is async.
- */
-export async function createAdapters(config: Config, logger: Logger, hooks: { onBlocked?: (channel: string, chatId: string) => void } = {}): Promise<Map<string, Adapter>> {
-  const adapters = new Map<string, Adapter>()
-  for (const name of config.KEPU_ADAPTERS) {
-    if (adapters.has(name)) continue
-    if (name === 'telegram') {
-      const { createTelegramAdapter } = await import('../../adapters/telegram/telegram-adapter.js')
-      const webhook = config.TELEGRAM_WEBHOOK_URL
-        ? {
-            url: config.TELEGRAM_WEBHOOK_URL,
-            secret: config.TELEGRAM_WEBHOOK_SECRET ?? randomSecret(),
-            host: config.TELEGRAM_WEBHOOK_HOST,
-            port: config.TELEGRAM_WEBHOOK_PORT,
-            ...(config.TELEGRAM_WEBHOOK_PATH ? { path: config.TELEGRAM_WEBHOOK_PATH } : {}),
-          }
-        : undefined
-      adapters.set(
-        name,
-        createTelegramAdapter({
-          token: config.TELEGRAM_BOT_TOKEN!,
-          apiRoot: config.TELEGRAM_API_ROOT,
-          logger,
-          pollTimeoutS: config.TELEGRAM_POLL_TIMEOUT_S,
-          sendTimeoutMs: config.TELEGRAM_SEND_TIMEOUT_MS,
-          maxRetryAfterS: config.TELEGRAM_MAX_RETRY_AFTER_S,
-          stopGraceMs: config.KEPU_SHUTDOWN_GRACE_MS,
-          ...(hooks.onBlocked ? { onBlocked: (chatId: string) => hooks.onBlocked!('telegram', chatId) } : {}),
-          ...(webhook ? { webhook } : {}),
-        }),
-      )
-    } else if (name === 'wechat') {
-      const { createWechatAdapter } = await import('../../adapters/wechat/wechat-adapter.js')
-      adapters.set(
-        name,
-        createWechatAdapter({
-          puppet: config.WECHATY_PUPPET,
-          puppetOptions: {
-            ...(config.WECHATY_PUPPET_SERVICE_TOKEN ? { token: config.WECHATY_PUPPET_SERVICE_TOKEN } : {}),
-            ...(config.WECHATY_PUPPET_SERVICE_ENDPOINT ? { endpoint: config.WECHATY_PUPPET_SERVICE_ENDPOINT } : {}),
-            ...(config.WECHATY_PUPPET_SERVICE_NO_TLS ? { tls: { disable: true } } : {}),
-          },
-          name: join(resolve(config.KEPU_DATA_DIR), config.WECHATY_NAME),
-          sendIntervalMs: config.WECHAT_SEND_INTERVAL_MS,
-          keywords: config.WECHAT_KEYWORDS,
-          roomRegions: config.WECHAT_ROOM_REGIONS,
-          stopGraceMs: config.KEPU_SHUTDOWN_GRACE_MS,
-          logger,
-        }),
-      )
-    } else if (name === 'console') {
-      const { createConsoleAdapter } = await import('../../adapters/console/console-adapter.js')
-      adapters.set(name, createConsoleAdapter({ logger }))
-    }
-  }
-  return adapters
-}
+export type ServeHook = (run: SkillRun) => Undo | void | Promise<Undo | void>
 
 /** A running `serve`. */
 export interface ServeHandle {
@@ -117,7 +34,7 @@ export interface StartServeOptions {
   store?: Store
   /** Default: the adapters the config names. */
   adapters?: Map<string, Adapter>
-  /** Default: SERVE_HOOKS. */
+  /** Default: the skills' `start`, in the skills array's order. */
   hooks?: ServeHook[]
 }
 
@@ -128,21 +45,22 @@ export interface StartServeOptions {
 export async function startServe(options: StartServeOptions): Promise<ServeHandle> {
   const { config, logger } = options
   const store = options.store ?? openSqliteStore({ dataDir: config.KEPU_DATA_DIR })
-  const app = options.app ?? createApp({ logger, users: store.users, cacheDir: cacheDir(), warm: true, ...announceHandlers({ store, admins: config.KEPU_ADMINS }) })
+  const app = options.app ?? createApp({ logger, config, store, cacheDir: cacheDir(), warm: true })
   // A resident who blocked the bot while it replied is marked at once, so no announcement is queued for them.
   const adapters = options.adapters ?? (await createAdapters(config, logger, { onBlocked: (channel, chatId) => store.block(channel, chatId, app.clock.now()) }))
   if (!adapters.size) throw new ConfigError(`config: KEPU_ADAPTERS: name at least one adapter to serve (telegram, wechat, console)`)
   const started: Adapter[] = []
-  const undos: ServeUndo[] = []
+  const undos: Undo[] = []
   const handle = (incoming: Parameters<App['bot']['handle']>[0]) => app.bot.handle(incoming)
   try {
     for (const adapter of adapters.values()) {
       await adapter.start(handle)
       started.push(adapter)
     }
-    const ctx: ServeContext = { config, app, store, logger, adapters }
-    for (const hook of options.hooks ?? SERVE_HOOKS) {
-      const undo = await hook(ctx)
+    const run: SkillRun = { config, clock: app.clock, logger, store, adapters }
+    const hooks = options.hooks ?? (app.skills ?? []).flatMap((s) => (s.start ? [s.start.bind(s)] : []))
+    for (const hook of hooks) {
+      const undo = await hook(run)
       if (undo) undos.push(undo)
     }
   } catch (err) {
@@ -162,7 +80,7 @@ export async function startServe(options: StartServeOptions): Promise<ServeHandl
   }
 }
 
-async function stopAll(undos: ServeUndo[], adapters: Adapter[], logger: Logger): Promise<void> {
+async function stopAll(undos: Undo[], adapters: Adapter[], logger: Logger): Promise<void> {
   for (const undo of undos.reverse()) {
     try {
       await undo()
@@ -244,9 +162,4 @@ function redactSecrets(text: string, config: Config): string {
     if (secret) out = out.split(secret).join('[redacted]')
   }
   return out
-}
-
-/** A webhook secret when none is configured: Telegram keeps it, so a fresh one per start is fine. */
-function randomSecret(): string {
-  return randomBytes(24).toString('base64url')
 }

@@ -1,10 +1,11 @@
 import type { Clock } from './clock.js'
 import { cleanText } from './clean-text.js'
-import { errorCode } from './errors.js'
+import { errorCode, HandlerError } from './errors.js'
 import { userKey, type Incoming } from './incoming.js'
 import type { Logger } from './logger.js'
 import { msg } from './messages-zh.js'
 import type { Reply } from './reply.js'
+import type { NamedHandler } from './skill.js'
 import type { UserState, UserStateStore } from './user-state.js'
 
 /** A region as the bot knows it (see content/regions.yaml). */
@@ -52,8 +53,11 @@ export interface ReplyWithMore extends Reply {
 }
 
 export interface BotOptions {
-  /** Handlers in order; the first one that does not call `next` answers. */
-  handlers: Handler[]
+  /**
+   * Handlers in chain order (see `chainOf`); the first one that does not call `next` answers. A bare
+   * function is named after itself (tests compose small chains by hand).
+   */
+  handlers: readonly (NamedHandler | Handler)[]
   clock: Clock
   logger: Logger
   users: UserStateStore
@@ -71,12 +75,16 @@ function fallthrough(text: string): Promise<Reply> {
   return Promise.resolve({ text: msg(latinOnly ? 'notChinese' : 'decline'), answered: false, intent: 'none' })
 }
 
+/** Which handler an error came out of, for the log line. */
+const failedIn = new WeakMap<object, string>()
+
 /**
  * Builds the bot from handlers composed like middleware. A handler that throws never takes the bot
  * down: the resident gets a friendly message and the log gets the error's code.
  */
 export function createBot(options: BotOptions): Bot {
-  const { handlers, clock, logger, users, regions } = options
+  const { clock, logger, users, regions } = options
+  const handlers: NamedHandler[] = options.handlers.map((h, i) => (typeof h === 'function' ? { name: h.name || `handler#${i}`, stage: 'answer', handle: h } : h))
 
   async function handle(incoming: Incoming): Promise<Reply> {
     const key = userKey(incoming)
@@ -104,20 +112,41 @@ export function createBot(options: BotOptions): Bot {
     try {
       reply = await run(ctx, 0)
     } catch (err) {
-      logger.error({ code: errorCode(err), channel: incoming.channel, err: err instanceof Error ? err.name : typeof err }, 'handler failed')
+      logger.error({ code: errorCode(err), handler: failedIn.get(err as object) ?? 'unknown', channel: incoming.channel, err: err instanceof Error ? err.name : typeof err }, 'handler failed')
       return { text: msg('error'), answered: false, intent: 'none' }
     }
     return finish(ctx, reply, key)
   }
 
+  /**
+   * Runs handler `i`, giving it a `next` that may be called once: a second call would run the rest of
+   * the chain twice (two replies, two state changes), so it throws, naming the handler.
+   */
   function run(ctx: Context, i: number): Promise<Reply> {
     const h = handlers[i]
     if (!h) return fallthrough(ctx.text)
-    return h(ctx, () => run(ctx, i + 1))
+    let called = false
+    const next = (): Promise<Reply> => {
+      if (called) return Promise.reject(new HandlerError(h.name, 'next() called twice'))
+      called = true
+      return run(ctx, i + 1)
+    }
+    return Promise.resolve()
+      .then(() => h.handle(ctx, next))
+      .catch((err: unknown) => {
+        // The innermost handler the error passed through is the one that failed.
+        if (err !== null && typeof err === 'object' && !failedIn.has(err)) failedIn.set(err, h.name)
+        throw err
+      })
   }
 
   function finish(ctx: Context, reply: ReplyWithMore, key: string): Reply {
     const { more, ...out } = reply
+    // The one place that says a reply has more: adapters show 「更多」 from `hasMore` alone.
+    if (more && !out.silent) {
+      out.hasMore = true
+      if (!out.text.includes('「更多」')) out.text = `${out.text}\n${msg('moreHint')}`
+    }
     if (reply.intent !== 'more' && !reply.silent) {
       if (more) ctx.user.more = more
       else delete ctx.user.more

@@ -40,6 +40,15 @@ export class PermissionError extends KepuError {
   }
 }
 
+/** A handler broke the chain's contract (e.g. called `next()` twice); the message names the handler. */
+export class HandlerError extends KepuError {
+  readonly handler: string
+  constructor(handler: string, message: string) {
+    super('E_HANDLER', `handler ${handler}: ${message}`)
+    this.handler = handler
+  }
+}
+
 /**
  * How a failed send should be treated:
  * - `rate_limited`: retry after `retryAfterMs` (a 429 with `retry_after`);

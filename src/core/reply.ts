@@ -17,6 +17,8 @@ export interface Reply {
   events?: EventRef[]
   /** Present when the text was checked as a possible scam. */
   fraud?: FraudVerdict
+  /** True when the bot keeps more of this answer for 「更多」: adapters show a button or the hint from this alone. */
+  hasMore?: boolean
   /** True when nothing should be sent (e.g. an unmentioned group message). */
   silent?: boolean
 }

@@ -58,3 +58,63 @@ describe('createBot', () => {
     expect(times).toEqual(['2026-01-01T00:00:00.000Z', '2026-05-05T01:00:00.000Z'])
   })
 })
+
+describe('createBot: the handler contract', () => {
+  it('throws when a handler calls next() twice, naming the handler in the log; the resident gets a polite reply', async () => {
+    const logger = new MemoryLogger()
+    let laterRuns = 0
+    const b = createBot({
+      handlers: [
+        { name: 'greedy', stage: 'answer', handle: async (_ctx, next) => (await next(), next()) },
+        { name: 'later', stage: 'answer', handle: async () => (laterRuns++, { text: 'L', answered: true, intent: 'plan' }) },
+      ],
+      clock: new FakeClock('2026-01-01T00:00:00Z'),
+      logger,
+      users: new MemoryUserStateStore(),
+      regions,
+    })
+    const r = await b.handle(incoming('x'))
+    expect(laterRuns).toBe(1)
+    expect(r).toMatchObject({ answered: false })
+    expect(r.text).toContain('抱歉')
+    expect(JSON.stringify(logger.records)).toContain('"handler":"greedy"')
+    expect(JSON.stringify(logger.records)).toContain('E_HANDLER')
+  })
+
+  it('names the failing handler in the log', async () => {
+    const logger = new MemoryLogger()
+    const b = createBot({
+      handlers: [
+        { name: 'passes', stage: 'command', handle: async (_c, next) => next() },
+        { name: 'breaks', stage: 'answer', handle: async () => { throw new TypeError('boom') } },
+      ],
+      clock: new FakeClock('2026-01-01T00:00:00Z'),
+      logger,
+      users: new MemoryUserStateStore(),
+      regions,
+    })
+    await b.handle(incoming('x'))
+    expect(logger.records.some((r) => JSON.stringify(r).includes('"handler":"breaks"'))).toBe(true)
+  })
+
+  it('marks a reply that keeps more with hasMore and the 「更多」 hint, and serves it on 「更多」', async () => {
+    const users = new MemoryUserStateStore()
+    const b = createBot({
+      handlers: [
+        async (ctx, next) => (ctx.text === '更多' ? { text: ctx.user.more ?? '无', answered: true, intent: 'more' } : next()),
+        async () => ({ text: '第一段', answered: true, intent: 'plan', more: '第二段' }),
+      ],
+      clock: new FakeClock('2026-01-01T00:00:00Z'),
+      logger: new MemoryLogger(),
+      users,
+      regions,
+    })
+    const first = await b.handle(incoming('问'))
+    expect(first.hasMore).toBe(true)
+    expect(first.text).toContain('「更多」')
+    expect('more' in first).toBe(false)
+    const second = await b.handle(incoming('更多'))
+    expect(second.text).toBe('第二段')
+    expect(second.hasMore).toBeUndefined()
+  })
+})

@@ -108,8 +108,8 @@ describe('TelegramAdapter with telegraf against the fake Bot API', () => {
     expect(seen[1]).toMatchObject({ text: long, chatId: '7' })
   })
 
-  it('adds a 「更多」 button when the reply offers more', async () => {
-    const { fake } = await setup(() => ({ text: '东营市的目标是……\n回复「更多」看原文', answered: true, intent: 'plan' }))
+  it('adds a 「更多」 button when the reply says it has more (hasMore), whatever its text', async () => {
+    const { fake } = await setup(() => ({ text: '东营市的目标是……', answered: true, intent: 'plan', hasMore: true }))
     fake.pushText({ userId: 3, text: '东营的目标' })
     const sent = await fake.waitFor((r) => r.method === 'sendMessage' && r.status === 200)
     expect(sent.payload.reply_markup).toEqual({ inline_keyboard: [[{ text: '更多', callback_data: '更多' }]] })

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadKnowledgeBase } from '../../src/knowledge/knowledge-base.js'
+import { loadKnowledgeBase } from '../../src/search/knowledge-base.js'
 
 const root = join(__dirname, '../..')
 

@@ -1,0 +1,27 @@
+import { calendarSkill } from './skills/calendar-skill.js'
+import { commandsSkill } from './skills/commands-skill.js'
+import { departmentsSkill } from './skills/departments-skill.js'
+import { elderSkill } from './skills/elder-skill.js'
+import { fraudSkill } from './skills/fraud-skill.js'
+import { planFactsSkill } from './skills/plan-facts-skill.js'
+import { plansSkill } from './skills/plans-skill.js'
+import type { KepuSkill } from './skills/skill-env.js'
+import { subscriptionsSkill } from './skills/subscriptions-skill.js'
+import { unansweredSkill } from './skills/unanswered-skill.js'
+
+/**
+ * THE list of capabilities. `serve`, `chat` and `ask` build the bot from it; `kepu skills` prints the
+ * chain it makes. Handlers run by their declared stage (core/skill.ts), then in this order. Adding a
+ * skill is a new file under src/skills/ and one line here (docs/skills.md).
+ */
+export const SKILLS: readonly KepuSkill[] = [
+  unansweredSkill,
+  commandsSkill,
+  elderSkill,
+  subscriptionsSkill,
+  fraudSkill,
+  calendarSkill,
+  planFactsSkill,
+  departmentsSkill,
+  plansSkill,
+]

@@ -1,0 +1,41 @@
+import type { Adapter } from '../core/adapter.js'
+import type { RegionRegistry } from '../knowledge/region-registry.js'
+import type { Clock } from '../core/clock.js'
+import type { Logger } from '../core/logger.js'
+import type { Skill } from '../core/skill.js'
+import type { Calendar } from '../calendar/calendar.js'
+import type { Config } from '../config.js'
+import type { FraudKnowledge } from '../fraud/fraud-knowledge.js'
+import type { KnowledgeBase } from '../search/knowledge-base.js'
+import type { Store } from '../store/store.js'
+
+/**
+ * What every skill may use at set-up. Content is loaded on first use and shared: the plans skill and the
+ * departments skill read one knowledge base, the calendar and the announcements one calendar.
+ */
+export interface SkillEnv {
+  clock: Clock
+  logger: Logger
+  /** The one configuration (see config.ts), also in `ask` and `chat`. */
+  config: Config
+  contentDir: string
+  regions: RegionRegistry
+  knowledge(): KnowledgeBase
+  calendar(): Calendar
+  fraud(): FraudKnowledge
+  /** Present when serving (and in tests that give one): skills that keep data need it and are off without it. */
+  store?: Store
+}
+
+/** What background work gets from `serve` once every adapter is taking messages. */
+export interface SkillRun {
+  config: Config
+  clock: Clock
+  logger: Logger
+  store: Store
+  /** The running adapters by name (`telegram`, `wechat`, `console`): where scheduled messages go. */
+  adapters: ReadonlyMap<string, Adapter>
+}
+
+/** A skill of this bot. */
+export type KepuSkill = Skill<SkillEnv, SkillRun>
