@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../src/app.js'
 import { cacheDir } from '../src/core/cache-dir.js'
-import { FakeClock } from '../src/core/clock.js'
+import { FakeClock } from './fakes/fake-clock.js'
 import { SKILLS } from '../src/skills.js'
 import type { KepuSkill } from '../src/skills/skill-env.js'
 import { openSqliteStore } from '../src/store/sqlite-store.js'

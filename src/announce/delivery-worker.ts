@@ -19,17 +19,6 @@ export const realSleep: Sleep = async (ms, signal) => {
 }
 
 /**
- * Virtual time for tests: moves a FakeClock forward instead of waiting, then yields one turn of the event
- * loop so that other work (and the test) can run between steps.
- */
-export function virtualSleep(clock: { advance(ms: number): void }): Sleep {
-  return async (ms) => {
-    clock.advance(Math.max(1, Math.ceil(ms)))
-    await new Promise<void>((resolve) => setImmediate(resolve))
-  }
-}
-
-/**
  * What to do with a message that was in flight when the process stopped (or whose send timed out):
  * `report` (default) never resends it and shows it as in doubt in the delivery report; `resend` sends it
  * again, accepting a possible duplicate. Telegram has no idempotency key, so no choice is both safe and complete.

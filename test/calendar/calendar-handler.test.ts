@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createCalendarHandler, MAX_ITEMS, MAX_ITEMS_ELDER } from '../../src/calendar/calendar-handler.js'
 import { createBot } from '../../src/core/bot.js'
-import { FakeClock } from '../../src/core/clock.js'
+import { FakeClock } from '../fakes/fake-clock.js'
 import { silentLogger } from '../../src/core/logger.js'
 import { MemoryUserStateStore } from '../../src/core/user-state.js'
 import { ask, PASSED, realCalendar } from './helpers.js'

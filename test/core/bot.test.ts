@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createBot, type Handler } from '../../src/core/bot.js'
-import { FakeClock } from '../../src/core/clock.js'
+import { FakeClock } from '../fakes/fake-clock.js'
 import { MemoryLogger } from '../../src/core/logger.js'
 import { MemoryUserStateStore } from '../../src/core/user-state.js'
 import { incoming } from '../helpers/app.js'

@@ -207,7 +207,10 @@ describe('fraud handler on every labelled message, forwarded', () => {
 
   it('always checks, always names a hotline, stays short, in both modes', async () => {
     await ask('长辈模式', { user: 'old' })
-    for (const m of readLabelledSet()) {
+    const labelled = readLabelledSet()
+    // An empty set would make this loop pass without checking anything.
+    expect(labelled.length).toBeGreaterThan(100)
+    for (const m of labelled) {
       for (const user of ['young', 'old']) {
         const r = await ask(m.text, { forwarded: true, user })
         expect(r.intent, m.id).toBe('fraud')

@@ -1,6 +1,6 @@
 import { createApp, type App } from '../../src/app.js'
 import { cacheDir } from '../../src/core/cache-dir.js'
-import { FakeClock } from '../../src/core/clock.js'
+import { FakeClock } from '../fakes/fake-clock.js'
 import type { Incoming } from '../../src/core/incoming.js'
 
 let shared: App | undefined
