@@ -18,8 +18,6 @@ export async function createAdapters(config: Config, logger: Logger, hooks: { on
         ? {
             url: config.TELEGRAM_WEBHOOK_URL,
             secret: config.TELEGRAM_WEBHOOK_SECRET ?? randomSecret(),
-            host: config.TELEGRAM_WEBHOOK_HOST,
-            port: config.TELEGRAM_WEBHOOK_PORT,
             ...(config.TELEGRAM_WEBHOOK_PATH ? { path: config.TELEGRAM_WEBHOOK_PATH } : {}),
           }
         : undefined

@@ -85,6 +85,9 @@ const schema = z.object({
   KEPU_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Milliseconds `serve` waits for replies in flight on SIGTERM before exiting anyway. */
   KEPU_SHUTDOWN_GRACE_MS: int(0, 60_000).default(4000),
+  /** The one HTTP server (webhooks, /healthz, /readyz): started when a route needs it or a port is set. */
+  KEPU_HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  KEPU_HTTP_PORT: int(0, 65535).optional(),
 
   TELEGRAM_BOT_TOKEN: z
     .string()
@@ -94,8 +97,6 @@ const schema = z.object({
   TELEGRAM_API_ROOT: url.default('https://api.telegram.org'),
   TELEGRAM_WEBHOOK_URL: url.optional(),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'expected 1–256 characters A-Z a-z 0-9 _ -').optional(),
-  TELEGRAM_WEBHOOK_HOST: z.string().trim().min(1).default('0.0.0.0'),
-  TELEGRAM_WEBHOOK_PORT: int(0, 65535).default(8443),
   TELEGRAM_WEBHOOK_PATH: z.string().trim().regex(/^\//, 'expected a path starting with /').optional(),
   TELEGRAM_POLL_TIMEOUT_S: int(0, 50).default(30),
   TELEGRAM_SEND_TIMEOUT_MS: int(100, 600_000).default(15_000),

@@ -51,7 +51,7 @@ describe('loadConfig', () => {
     [{ KEPU_ADAPTERS: 'telegram' }, /^config: TELEGRAM_BOT_TOKEN: required when KEPU_ADAPTERS includes telegram/],
     [{ KEPU_ADAPTERS: 'telegram,qq' }, /^config: KEPU_ADAPTERS: expected one of console, telegram, wechat, got "qq"$/],
     [{ WECHAT_SEND_INTERVAL_MS: 'soon' }, /^config: WECHAT_SEND_INTERVAL_MS: expected a whole number$/],
-    [{ TELEGRAM_WEBHOOK_PORT: '70000' }, /^config: TELEGRAM_WEBHOOK_PORT: /],
+    [{ KEPU_HTTP_PORT: '70000' }, /^config: KEPU_HTTP_PORT: /],
     [{ TELEGRAM_API_ROOT: 'api.telegram.org' }, /^config: TELEGRAM_API_ROOT: expected an http\(s\) URL$/],
     [{ TELEGRAM_BOT_TOKEN: 'not a token' }, /^config: TELEGRAM_BOT_TOKEN: expected a token/],
     [{ TELEGRAM_WEBHOOK_SECRET: 'has space' }, /^config: TELEGRAM_WEBHOOK_SECRET: /],

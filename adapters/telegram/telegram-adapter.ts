@@ -1,6 +1,3 @@
-import { timingSafeEqual } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { Telegram } from 'telegraf'
 import type { Adapter, IncomingHandler, Outgoing, SendReceipt } from '../../src/core/adapter.js'
 import { ConfigError, DeliveryError, KepuError, errorCode } from '../../src/core/errors.js'
@@ -8,22 +5,26 @@ import type { Incoming } from '../../src/core/incoming.js'
 import { silentLogger, type Logger } from '../../src/core/logger.js'
 import { msg } from '../../src/core/messages-zh.js'
 import type { Reply } from '../../src/core/reply.js'
+import type { HttpRoute } from '../../src/core/skill.js'
+import { ChatQueue } from '../shared/chat-queue.js'
 import { SLASH_COMMANDS } from '../shared/slash-commands.js'
 import { splitMessage } from '../shared/split-message.js'
-import { abortableSleep, waitAll } from '../shared/wait.js'
+import { abortableSleep } from '../shared/wait.js'
+import { Keyboards } from './keyboard.js'
 import { toDeliveryError } from './to-delivery-error.js'
 import { toIncoming, type BotIdentity, type MappedUpdate, type TgUpdate } from './to-incoming.js'
+import { telegramWebhookRoute } from './webhook-route.js'
 
-/** Webhook mode: Telegram POSTs updates to `url`, which must reach `host:port` + `path`. */
+/**
+ * Webhook mode: Telegram POSTs updates to `url`; the adapter's route (`routes()`) answers on `path` of
+ * the one HTTP server `serve` runs, which must be reachable at that URL (through a reverse proxy).
+ */
 export interface TelegramWebhookOptions {
   /** The public https URL registered with setWebhook. */
   url: string
   /** Sent back by Telegram in X-Telegram-Bot-Api-Secret-Token; requests without it are refused. */
   secret: string
-  /** Where the local HTTP server listens (default 0.0.0.0:8443). */
-  host?: string
-  port?: number
-  /** The path the server answers on (default: the URL's path). */
+  /** The path the route answers on (default: the URL's path). */
   path?: string
 }
 
@@ -53,14 +54,11 @@ export interface TelegramAdapterOptions {
 /** Updates the bot asks for: messages, button presses, and membership changes (to notice blocks). */
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const
 
-const MAX_CALLBACK_BYTES = 64
 const SEEN_UPDATES = 2048
-const CALLBACK_VALUES = 2048
-const BODY_LIMIT = 1 << 20
 
 /**
- * Telegram through the real telegraf client (its `Telegram` API class): long polling or a webhook with
- * secret-token verification, slash commands, inline keyboards for choices, long replies split on sentence
+ * Telegram through the real telegraf client (its `Telegram` API class): long polling or a webhook route
+ * (webhook-route.ts) with secret-token verification, slash commands, inline keyboards for choices, long replies split on sentence
  * boundaries, 429 waited out, blocks recorded, duplicate updates dropped. One failing update or chat never
  * stops the others: each chat's replies run in their own queue.
  */
@@ -83,28 +81,37 @@ export class TelegramAdapter implements Adapter {
   /** Aborted when stop's grace period is over: retry waits end at once. */
   private readonly hardStop = new AbortController()
   private readonly seen = new Set<number>()
-  private readonly chains = new Map<string, Promise<void>>()
-  private readonly inflight = new Set<Promise<void>>()
-  private readonly callbackValues = new Map<string, string>()
-  private nextCallbackKey = 1
-  private server: Server | undefined
+  private readonly queue: ChatQueue
+  private readonly keyboards = new Keyboards()
 
   constructor(options: TelegramAdapterOptions) {
     this.opts = options
     this.log = (options.logger ?? silentLogger).child({ adapter: 'telegram' })
     this.sleep = options.sleep ?? abortableSleep
     this.telegram = new Telegram(options.token, { apiRoot: options.apiRoot ?? 'https://api.telegram.org' })
+    // A failed job must not poison the chat's queue: it is logged and the next message goes ahead.
+    this.queue = new ChatQueue((err, chatId) => this.log.error({ code: errorCode(err), chatId }, 'reply failed'))
+  }
+
+  /** In webhook mode, the route Telegram posts updates to; serve mounts it on its HTTP server before start. */
+  routes(): HttpRoute[] {
+    const hook = this.opts.webhook
+    if (!hook) return []
+    return [
+      telegramWebhookRoute({
+        path: hook.path ?? (new URL(hook.url).pathname || '/'),
+        secret: hook.secret,
+        accept: (update) => this.accept(update),
+        // Before start and while stopping Telegram gets 503 and retries: the next instance takes it.
+        closed: () => !this.running || this.stopping,
+        logger: this.log,
+      }),
+    ]
   }
 
   /** The bot's identity (after start). */
   get identity(): BotIdentity | undefined {
     return this.me
-  }
-
-  /** The webhook server's local port (after start in webhook mode). */
-  get webhookPort(): number | undefined {
-    const addr = this.server?.address() as AddressInfo | null | undefined
-    return addr?.port
   }
 
   async start(handler: IncomingHandler): Promise<void> {
@@ -136,7 +143,7 @@ export class TelegramAdapter implements Adapter {
     }
     this.running = true
     this.stopping = false
-    if (this.opts.webhook) await this.startWebhook(this.opts.webhook)
+    if (this.opts.webhook) await this.telegram.setWebhook(this.opts.webhook.url, { secret_token: this.opts.webhook.secret, allowed_updates: [...ALLOWED_UPDATES] })
     else {
       // getUpdates is refused while a webhook is set; a server without deleteWebhook still polls fine.
       await this.telegram.deleteWebhook({ drop_pending_updates: false }).catch((err: unknown) => {
@@ -151,22 +158,18 @@ export class TelegramAdapter implements Adapter {
     if (!this.running) return
     this.stopping = true
     this.pollAbort?.abort()
-    const server = this.server
-    const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve()
     await this.pollLoop?.catch(() => {})
     const grace = this.opts.stopGraceMs ?? 4000
-    const drained = await waitAll(this.inflight, grace)
+    const drained = await this.queue.drain(grace)
     if (!drained) {
-      this.log.warn({ code: 'E_SHUTDOWN_TIMEOUT', pending: this.inflight.size }, 'replies still in flight at shutdown')
+      this.log.warn({ code: 'E_SHUTDOWN_TIMEOUT', pending: this.queue.size }, 'replies still in flight at shutdown')
       this.hardStop.abort()
-      await waitAll(this.inflight, 500)
+      await this.queue.drain(500)
     }
     if (!this.opts.webhook && this.offset > 0) {
       // Confirm what was handled, so that a restart does not answer it again.
       await this.telegram.callApi('getUpdates', { offset: this.offset, limit: 1, timeout: 0 } as never).catch(() => {})
     }
-    server?.closeAllConnections()
-    await closed
     this.running = false
     this.log.info({}, 'telegram stopped')
   }
@@ -227,55 +230,6 @@ export class TelegramAdapter implements Adapter {
     }
   }
 
-  private async startWebhook(hook: TelegramWebhookOptions): Promise<void> {
-    const path = hook.path ?? (new URL(hook.url).pathname || '/')
-    const secret = Buffer.from(hook.secret)
-    this.server = createServer((req, res) => this.onWebhook(req, res, path, secret))
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject)
-      this.server!.listen(hook.port ?? 8443, hook.host ?? '0.0.0.0', () => resolve())
-    })
-    await this.telegram.setWebhook(hook.url, { secret_token: hook.secret, allowed_updates: [...ALLOWED_UPDATES] })
-  }
-
-  private onWebhook(req: IncomingMessage, res: ServerResponse, path: string, secret: Buffer): void {
-    const end = (status: number): void => {
-      res.writeHead(status, { 'content-type': 'text/plain' }).end()
-    }
-    if (new URL(req.url ?? '/', 'http://x').pathname !== path) return end(404)
-    if (req.method !== 'POST') return end(405)
-    const given = Buffer.from(String(req.headers['x-telegram-bot-api-secret-token'] ?? ''))
-    if (given.length !== secret.length || !timingSafeEqual(given, secret)) {
-      this.log.warn({ code: 'E_WEBHOOK_SECRET' }, 'webhook request without the right secret token')
-      req.resume()
-      return end(401)
-    }
-    if (this.stopping) {
-      // Telegram retries later: the next instance gets it.
-      req.resume()
-      return end(503)
-    }
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (c: Buffer) => {
-      size += c.length
-      if (size > BODY_LIMIT) req.destroy()
-      else chunks.push(c)
-    })
-    req.on('end', () => {
-      let update: TgUpdate
-      try {
-        update = JSON.parse(Buffer.concat(chunks).toString('utf8')) as TgUpdate
-      } catch {
-        this.log.warn({ code: 'E_WEBHOOK_BODY' }, 'webhook body is not JSON')
-        return end(400)
-      }
-      // Answer at once: Telegram waits for nothing and redelivers on a slow answer (dropped as duplicates).
-      end(200)
-      if (update && typeof update.update_id === 'number') this.accept(update)
-    })
-  }
-
   /** Takes one update: de-duplicates, maps, and queues the reply behind the chat's earlier ones. */
   private accept(update: TgUpdate): void {
     if (this.seen.has(update.update_id)) {
@@ -300,21 +254,9 @@ export class TelegramAdapter implements Adapter {
     const incoming = mapped.incoming
     if (mapped.callbackQueryId) {
       this.answerCallback(mapped.callbackQueryId)
-      const value = this.callbackValues.get(incoming.text)
-      if (value !== undefined) incoming.text = value
+      incoming.text = this.keyboards.valueOf(incoming.text)
     }
-    const chatId = incoming.chatId
-    const previous = this.chains.get(chatId) ?? Promise.resolve()
-    // A failed job must not poison the chat's queue: it is logged and the next message goes ahead.
-    const job = previous.then(() => this.respond(incoming)).catch((err: unknown) => {
-      this.log.error({ code: errorCode(err), chatId }, 'reply failed')
-    })
-    this.chains.set(chatId, job)
-    this.inflight.add(job)
-    void job.finally(() => {
-      this.inflight.delete(job)
-      if (this.chains.get(chatId) === job) this.chains.delete(chatId)
-    })
+    this.queue.push(incoming.chatId, () => this.respond(incoming))
   }
 
   private answerCallback(id: string): void {
@@ -339,7 +281,7 @@ export class TelegramAdapter implements Adapter {
 
   private async deliver(incoming: Incoming, reply: Reply): Promise<void> {
     const pieces = splitMessage(reply.text)
-    const keyboard = this.keyboard(reply)
+    const keyboard = this.keyboards.of(reply)
     const replyTo = incoming.isGroup ? /:(\d+)$/.exec(incoming.messageId ?? '')?.[1] : undefined
     for (let i = 0; i < pieces.length; i++) {
       const payload: Record<string, unknown> = { chat_id: incoming.chatId, text: pieces[i] }
@@ -394,26 +336,6 @@ export class TelegramAdapter implements Adapter {
       clearTimeout(timer)
       this.hardStop.signal.removeEventListener('abort', onHardStop)
     }
-  }
-
-  /** Choices as an inline keyboard, plus a 「更多」 button when the reply says it has more (`hasMore`). */
-  private keyboard(reply: Reply): { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> } | undefined {
-    const buttons = (reply.choices ?? []).map((c) => ({ text: c.label.slice(0, 64) || c.value.slice(0, 64), callback_data: this.callbackData(c.value) }))
-    if (reply.hasMore && !buttons.some((b) => b.callback_data === '更多')) buttons.push({ text: '更多', callback_data: '更多' })
-    if (!buttons.length) return undefined
-    const perRow = buttons.every((b) => b.text.length <= 6) ? 3 : buttons.every((b) => b.text.length <= 12) ? 2 : 1
-    const rows: Array<Array<{ text: string; callback_data: string }>> = []
-    for (let i = 0; i < buttons.length; i += perRow) rows.push(buttons.slice(i, i + perRow))
-    return { inline_keyboard: rows }
-  }
-
-  /** The value itself when it fits Telegram's 64 bytes, else a short key remembered for the press. */
-  private callbackData(value: string): string {
-    if (Buffer.byteLength(value) <= MAX_CALLBACK_BYTES && !value.startsWith('#')) return value
-    const key = `#${this.nextCallbackKey++}`
-    this.callbackValues.set(key, value)
-    if (this.callbackValues.size > CALLBACK_VALUES) this.callbackValues.delete(this.callbackValues.keys().next().value!)
-    return key
   }
 
   private recordBlocked(chatId: string): void {

@@ -6,7 +6,9 @@ import type { Adapter } from '../core/adapter.js'
 import { cacheDir } from '../core/cache-dir.js'
 import { ConfigError, errorCode } from '../core/errors.js'
 import { createLogger, type Logger } from '../core/logger.js'
-import type { Undo } from '../core/skill.js'
+import type { HttpRoute, Undo } from '../core/skill.js'
+import { healthRoutes } from '../http/health-routes.js'
+import { startHttpServer, type HttpServer } from '../http/http-server.js'
 import type { SkillRun } from '../skills/skill-env.js'
 import { openSqliteStore } from '../store/sqlite-store.js'
 import type { Store } from '../store/store.js'
@@ -21,6 +23,8 @@ export type ServeHook = (run: SkillRun) => Undo | void | Promise<Undo | void>
 /** A running `serve`. */
 export interface ServeHandle {
   adapters: ReadonlyMap<string, Adapter>
+  /** The HTTP server's port, when one runs (a route needs it or KEPU_HTTP_PORT is set). */
+  httpPort: number | undefined
   /** Stops taking messages, runs the hooks' undos, lets replies in flight finish, closes the store. */
   stop(): Promise<void>
 }
@@ -52,7 +56,19 @@ export async function startServe(options: StartServeOptions): Promise<ServeHandl
   const started: Adapter[] = []
   const undos: Undo[] = []
   const handle = (incoming: Parameters<App['bot']['handle']>[0]) => app.bot.handle(incoming)
+  let stopped = false
+  let contentReady = false
+  void Promise.resolve(app.ready).then(() => (contentReady = true))
+  const readiness = {
+    checks: () => ({ content: contentReady, store: !stopped, adapters: started.length === adapters.size && !stopped }),
+  }
+  let http: HttpServer | undefined
   try {
+    // Routes first: a webhook must be answering before the adapter registers its URL with the platform.
+    const routes: HttpRoute[] = [...(app.skills ?? []).flatMap((s) => s.routes ?? []), ...[...adapters.values()].flatMap((a) => a.routes?.() ?? [])]
+    if (routes.length || config.KEPU_HTTP_PORT !== undefined) {
+      http = await startHttpServer({ host: config.KEPU_HTTP_HOST, port: config.KEPU_HTTP_PORT ?? 8080, routes: [...healthRoutes(readiness), ...routes], logger })
+    }
     for (const adapter of adapters.values()) {
       await adapter.start(handle)
       started.push(adapter)
@@ -65,16 +81,20 @@ export async function startServe(options: StartServeOptions): Promise<ServeHandl
     }
   } catch (err) {
     await stopAll(undos, started, logger)
+    await http?.close()
     if (!options.store) store.close()
     throw err
   }
-  logger.info({ adapters: [...adapters.keys()] }, 'serving')
+  logger.info({ adapters: [...adapters.keys()], httpPort: http?.port }, 'serving')
   let stopping: Promise<void> | undefined
   return {
     adapters,
+    httpPort: http?.port,
     stop: () =>
       (stopping ??= (async () => {
+        stopped = true
         await stopAll(undos, started, logger)
+        await http?.close()
         if (!options.store) store.close()
       })()),
   }

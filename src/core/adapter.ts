@@ -1,5 +1,6 @@
 import type { Incoming } from './incoming.js'
 import type { Reply } from './reply.js'
+import type { HttpRoute } from './skill.js'
 
 /** What an adapter calls for every message it receives; the bot's `handle`. */
 export type IncomingHandler = (incoming: Incoming) => Promise<Reply>
@@ -28,4 +29,6 @@ export interface Adapter {
   start(handler: IncomingHandler): Promise<void>
   stop(): Promise<void>
   send(message: Outgoing): Promise<SendReceipt>
+  /** Routes the adapter needs on the HTTP server (a webhook); mounted by `serve` before `start`. */
+  routes?(): HttpRoute[]
 }

@@ -181,3 +181,42 @@ describe('startServe (in process)', () => {
     store.close()
   })
 })
+
+describe('startServe: the one HTTP server', () => {
+  it('serves /healthz and /readyz when KEPU_HTTP_PORT is set, and mounts adapter routes before adapters start', async () => {
+    const config = loadConfig({ env: { KEPU_ADAPTERS: 'console', KEPU_HTTP_PORT: '0' }, envFile: false })
+    const app = { bot: { handle: async () => ({ text: '好', answered: true, intent: 'plan' as const }) }, clock: systemClock, logger: silentLogger, ready: Promise.resolve() } as unknown as App
+    const store = openSqliteStore({ file: ':memory:' })
+    let startedAt: number | undefined
+    const adapter: Adapter = {
+      name: 'hooked',
+      start: async () => void (startedAt = Date.now()),
+      stop: async () => {},
+      send: async () => ({}),
+      routes: () => [{ method: 'POST', path: '/hook', handle: () => ({ status: startedAt ? 200 : 503 }) }],
+    }
+    const handle = await startServe({ config, logger: silentLogger, app, store, adapters: new Map([['hooked', adapter]]), hooks: [] })
+    try {
+      const base = `http://127.0.0.1:${handle.httpPort}`
+      expect((await fetch(`${base}/healthz`)).status).toBe(200)
+      const ready = await fetch(`${base}/readyz`)
+      expect(ready.status).toBe(200)
+      expect(await ready.json()).toEqual({ ready: true, checks: { content: true, store: true, adapters: true } })
+      expect((await fetch(`${base}/hook`, { method: 'POST', body: '{}' })).status).toBe(200)
+    } finally {
+      await handle.stop()
+      store.close()
+    }
+  })
+
+  it('starts no HTTP server when nothing needs one', async () => {
+    const config = loadConfig({ env: { KEPU_ADAPTERS: 'console' }, envFile: false })
+    const app = { bot: { handle: async () => ({ text: '好', answered: true, intent: 'plan' as const }) }, clock: systemClock, logger: silentLogger } as unknown as App
+    const store = openSqliteStore({ file: ':memory:' })
+    const adapter: Adapter = { name: 'plain', start: async () => {}, stop: async () => {}, send: async () => ({}) }
+    const handle = await startServe({ config, logger: silentLogger, app, store, adapters: new Map([['plain', adapter]]), hooks: [] })
+    expect(handle.httpPort).toBeUndefined()
+    await handle.stop()
+    store.close()
+  })
+})

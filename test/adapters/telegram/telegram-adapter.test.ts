@@ -1,9 +1,10 @@
 import { createServer } from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
 import { createTelegramAdapter, type TelegramAdapter, type TelegramAdapterOptions } from '../../../adapters/telegram/telegram-adapter.js'
 import { DeliveryError } from '../../../src/core/errors.js'
 import type { Incoming } from '../../../src/core/incoming.js'
-import { MemoryLogger } from '../../../src/core/logger.js'
+import { MemoryLogger, silentLogger } from '../../../src/core/logger.js'
+import { startHttpServer } from '../../../src/http/http-server.js'
 import type { Reply } from '../../../src/core/reply.js'
 import { FakeBotApi } from '../../fakes/fake-bot-api.js'
 
@@ -285,14 +286,19 @@ describe('TelegramAdapter webhook mode', () => {
     const adapter = createTelegramAdapter({
       token: fake.token,
       apiRoot: fake.apiRoot,
-      webhook: { url: 'http://127.0.0.1/tg/hook', secret: 's3cret_token', host: '127.0.0.1', port: 0 },
+      webhook: { url: 'http://127.0.0.1/tg/hook', secret: 's3cret_token' },
     })
     rig = { fake, adapter, seen, waits: [], logger: new MemoryLogger() }
+    // The route is mounted on the one HTTP server before start, as serve does.
+    const http = await startHttpServer({ host: '127.0.0.1', port: 0, routes: adapter.routes(), logger: silentLogger })
+    onTestFinished(() => http.close())
+    const early = await fetch(`http://127.0.0.1:${http.port}/tg/hook`, { method: 'POST', headers: { 'x-telegram-bot-api-secret-token': 's3cret_token' }, body: '{"update_id":1}' })
+    expect(early.status).toBe(503)
     await adapter.start(async (i) => {
       seen.push(i)
       return echo(i)
     })
-    const port = adapter.webhookPort!
+    const port = http.port
     expect(fake.calls('setWebhook')[0]!.payload).toEqual({ url: 'http://127.0.0.1/tg/hook', secret_token: 's3cret_token', allowed_updates: ['message', 'callback_query', 'my_chat_member'] })
     // Point the fake at the real local port (the registered URL is the public one).
     fake.webhook = { url: `http://127.0.0.1:${port}/tg/hook`, secretToken: 's3cret_token' }
