@@ -9,6 +9,7 @@ import type { Calendar } from './calendar/calendar.js'
 import { loadCalendar } from './calendar/load-calendar.js'
 import { loadConfig, type Config } from './config.js'
 import { loadFraudKnowledge, type FraudKnowledge } from './fraud/fraud-knowledge.js'
+import { loadKepuKnowledge } from './kepu/kepu-knowledge.js'
 import { loadKnowledgeBase, type KnowledgeBase } from './search/knowledge-base.js'
 import { SKILLS } from './skills.js'
 import type { KepuSkill, SkillEnv, SkillRun } from './skills/skill-env.js'
@@ -83,15 +84,16 @@ export function createApp(options: AppOptions = {}): App {
   const knowledge = once(() => loadKnowledgeBase({ contentDir, seedsDir, logger, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) }))
   const calendar = once(() => loadCalendar(contentDir, { warm: options.warm === true }))
   const fraud = once(() => loadFraudKnowledge(contentDir))
+  const kepu = once(() => loadKepuKnowledge({ contentDir, regions: knowledge().regions.all(), logger, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) }))
   // The plans add regions to the registry (a plan for an unlisted region), so it is the knowledge base's.
-  const env: SkillEnv = { clock, logger, config, contentDir, regions: knowledge().regions, knowledge, calendar, fraud, ...(options.store ? { store: options.store } : {}) }
+  const env: SkillEnv = { clock, logger, config, contentDir, regions: knowledge().regions, knowledge, calendar, fraud, kepu, ...(options.store ? { store: options.store } : {}) }
   const skills = setUpSkills(options.skills ?? SKILLS, env)
   const chain = chainOf(skills)
-  if (options.warm) {
-    knowledge().index.warm()
-    calendar()
-    fraud()
-  }
+  // Content is validated at start, so a broken file is reported by every command before any question.
+  calendar()
+  fraud()
+  if (options.warm) knowledge().index.warm()
+  if (options.warm) kepu()
   const bot = createBot({ handlers: chain, clock, logger, users, regions: env.regions })
   const warmUpQuestions = [...new Set(skills.flatMap((s) => s.warmUp ?? []))]
   const ready = options.warm ? warmUp(chain.filter((h) => h.stage !== 'observe' && h.stage !== 'staff'), warmUpQuestions, clock, logger, env) : Promise.resolve()

@@ -1,4 +1,5 @@
 import { Command } from 'commander'
+import { runCli } from './commands/run-cli.js'
 import { register as registerAsk } from './commands/ask.js'
 import { register as registerIcs } from './commands/ics.js'
 import { register as registerChat } from './commands/chat.js'
@@ -24,4 +25,4 @@ registerBroadcast(program)
 registerReport(program)
 registerSkills(program)
 
-await program.parseAsync(process.argv)
+await runCli(program)
