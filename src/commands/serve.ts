@@ -4,13 +4,15 @@ import { createApp, type App } from '../app.js'
 import { loadConfig, redactConfig, type Config } from '../config.js'
 import type { Adapter } from '../core/adapter.js'
 import { cacheDir } from '../core/cache-dir.js'
-import { ConfigError, errorCode } from '../core/errors.js'
+import { ConfigError, errorCode, KepuError } from '../core/errors.js'
 import { createLogger, type Logger } from '../core/logger.js'
 import type { HttpRoute, Undo } from '../core/skill.js'
 import { healthRoutes } from '../http/health-routes.js'
 import { startHttpServer, type HttpServer } from '../http/http-server.js'
 import type { SkillRun } from '../skills/skill-env.js'
+import { lockDataDir } from '../store/data-dir-lock.js'
 import { openSqliteStore } from '../store/sqlite-store.js'
+import { watchParent } from './parent-watch.js'
 import type { Store } from '../store/store.js'
 
 /**
@@ -135,15 +137,19 @@ export function register(program: Command): void {
       const logger = createLogger({ level: config.KEPU_LOG_LEVEL, name: 'kepu-serve' })
       logger.debug({ config: redactConfig(config) }, 'configuration')
       let serving: ServeHandle
+      let unlock: () => void = () => {}
       try {
+        unlock = lockDataDir(config.KEPU_DATA_DIR)
         serving = await startServe({ config, logger })
       } catch (err) {
+        unlock()
         const why = redactSecrets(err instanceof Error ? err.message : String(err), config)
         logger.error({ code: errorCode(err), err: why }, 'serve failed to start')
-        if (err instanceof ConfigError) process.stderr.write(`kepu serve: ${why}\n`)
-        process.exitCode = err instanceof ConfigError ? 2 : 1
+        if (err instanceof KepuError) process.stderr.write(`kepu serve: ${why}\n`)
+        process.exitCode = err instanceof KepuError ? 2 : 1
         return
       }
+      let stopWatching: () => void = () => {}
       await new Promise<void>((done) => {
         let signalled = false
         const onSignal = (signal: NodeJS.Signals): void => {
@@ -168,7 +174,12 @@ export function register(program: Command): void {
         }
         process.on('SIGTERM', onSignal)
         process.on('SIGINT', onSignal)
+        process.on('SIGHUP', onSignal)
+        // Killed launchers (npx, a shell) send no signal: the bot stops when its parent dies.
+        stopWatching = watchParent(() => onSignal('SIGHUP'))
       })
+      stopWatching()
+      unlock()
       process.exitCode = 0
       // Libraries (wechaty, keep-alive agents) may hold the loop open: the work is done, leave.
       setTimeout(() => process.exit(0), 50).unref()
