@@ -22,7 +22,8 @@ export const MAX_FEED_DAYS = 366 * 10
 /**
  * The calendar as an RFC 5545 feed (ical-generator). Observances are all-day events (DTEND is the
  * day after the last, as the RFC wants); local events with times are written in UTC, so every
- * phone shows them at the right Asia/Shanghai wall time. UIDs are stable across runs.
+ * phone shows them at the right Asia/Shanghai wall time. UIDs are stable across runs. Every line, the last
+ * included, ends with CRLF.
  */
 export function buildIcsFeed(calendar: Calendar, options: IcsOptions): string {
   const { from, to, region } = options
@@ -41,7 +42,16 @@ export function buildIcsFeed(calendar: Calendar, options: IcsOptions): string {
     if (o.kind === 'observance') addObservance(cal, o, options.stamp)
     else addLocal(cal, o, options.stamp)
   }
-  return cal.toString()
+  return endLines(cal.toString())
+}
+
+/**
+ * RFC 5545 §3.1: every content line ends with CRLF, the last one (END:VCALENDAR) included; ical-generator
+ * leaves the last one bare. Any lone CR or LF is made a CRLF too.
+ */
+export function endLines(text: string): string {
+  const crlf = text.replace(/\r\n|\r|\n/g, '\r\n')
+  return crlf.endsWith('\r\n') ? crlf : `${crlf}\r\n`
 }
 
 type ICal = ReturnType<typeof ical>
