@@ -1,9 +1,12 @@
 import type { UnansweredQuestion, UnansweredStore } from '../store/store.js'
+import { cleanForStaff } from './unanswered-recorder.js'
 
-/** Questions that fold to the same text, with how often and where they were asked. */
+/** Questions that fold to the same text, with how many residents asked, how often and where. */
 export interface UnansweredGroup {
-  /** The most recent wording. */
+  /** The most recent wording, cleaned for staff (no links, contact details or personal numbers). */
   text: string
+  /** Distinct residents who asked (a question recorded before askers were kept counts as one). */
+  users: number
   count: number
   regions: string[]
   channels: string[]
@@ -11,35 +14,44 @@ export interface UnansweredGroup {
   last: Date
 }
 
-/** Groups unanswered questions by their folded text, most asked first (then most recent). */
+/**
+ * Groups unanswered questions by their folded text, asked by the most residents first (then most often,
+ * then most recent): one resident repeating a question, or a flood from one chat, cannot top the list.
+ */
 export function groupUnanswered(rows: UnansweredQuestion[]): UnansweredGroup[] {
   const groups = new Map<string, UnansweredGroup>()
-  for (const r of rows) {
+  const askers = new Map<string, Set<string>>()
+  rows.forEach((r, i) => {
     const key = r.normalized || r.text
+    const asker = r.asker ?? `row:${i}`
     const g = groups.get(key)
     if (!g) {
-      groups.set(key, { text: r.text, count: 1, regions: r.region ? [r.region] : [], channels: [r.channel], first: r.at, last: r.at })
-      continue
+      groups.set(key, { text: cleanForStaff(r.text), users: 1, count: 1, regions: r.region ? [r.region] : [], channels: [r.channel], first: r.at, last: r.at })
+      askers.set(key, new Set([asker]))
+      return
     }
+    const seen = askers.get(key)!
+    seen.add(asker)
+    g.users = seen.size
     g.count++
     if (r.region && !g.regions.includes(r.region)) g.regions.push(r.region)
     if (!g.channels.includes(r.channel)) g.channels.push(r.channel)
     if (r.at < g.first) g.first = r.at
     if (r.at >= g.last) {
       g.last = r.at
-      g.text = r.text
+      g.text = cleanForStaff(r.text)
     }
-  }
-  return [...groups.values()].sort((a, b) => b.count - a.count || b.last.getTime() - a.last.getTime())
+  })
+  return [...groups.values()].sort((a, b) => b.users - a.users || b.count - a.count || b.last.getTime() - a.last.getTime())
 }
 
-/** A short digest for admins: the total and the most asked questions. '' when there were none. */
+/** A short digest for admins: the total and the questions most residents asked. '' when there were none. */
 export function formatUnansweredDigest(groups: UnansweredGroup[], limit = 10): string {
   if (groups.length === 0) return ''
   const total = groups.reduce((n, g) => n + g.count, 0)
-  const lines = groups.slice(0, limit).map((g, i) => `${i + 1}. ${clip(g.text, 40)}（${g.count} 次${g.regions.length ? `，${g.regions.join('、')}` : ''}）`)
+  const lines = groups.slice(0, limit).map((g, i) => `${i + 1}. ${clip(g.text, 40)}（${g.users} 人，${g.count} 次${g.regions.length ? `，${g.regions.join('、')}` : ''}）`)
   const rest = groups.length > limit ? `\n……另有 ${groups.length - limit} 类问题，用 kepu report unanswered 查看全部` : ''
-  return `近期有 ${total} 个问题没能回答（${groups.length} 类），问得最多的：\n${lines.join('\n')}${rest}`
+  return `近期有 ${total} 个问题没能回答（${groups.length} 类），问的人最多的：\n${lines.join('\n')}${rest}`
 }
 
 function clip(s: string, n: number): string {

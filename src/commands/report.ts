@@ -24,7 +24,7 @@ export function register(program: Command): void {
   const report = program.command('report').description('reports for staff: unanswered questions, delivery of announcements')
   report
     .command('unanswered')
-    .description('questions residents asked that the bot declined, grouped, most asked first')
+    .description('questions residents asked that the bot declined, grouped, asked by the most residents first')
     .option('--since <when>', 'window start: 7d, 24h or a date', '7d')
     .option('--limit <n>', 'groups to show', '50')
     .option('--json', 'one JSON object per group')
@@ -38,9 +38,9 @@ export function register(program: Command): void {
           return
         }
         const total = groups.reduce((n, g) => n + g.count, 0)
-        out(`unanswered since ${formatShanghai(since)}: ${total} question(s) in ${groups.length} group(s)`)
+        out(`unanswered since ${formatShanghai(since)}: ${total} question(s) in ${groups.length} group(s), ranked by residents who asked`)
         for (const g of groups.slice(0, limit)) {
-          out(`${String(g.count).padStart(4)}×  ${g.text}   [${g.regions.join(', ') || '未知地区'}; ${g.channels.join(', ')}; last ${formatShanghai(g.last)}]`)
+          out(`${String(g.users).padStart(4)} 人 ${String(g.count).padStart(4)}×  ${g.text}   [${g.regions.join(', ') || '未知地区'}; ${g.channels.join(', ')}; last ${formatShanghai(g.last)}]`)
         }
         if (groups.length > limit) out(`… ${groups.length - limit} more group(s); use --limit`)
       }),

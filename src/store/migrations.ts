@@ -89,6 +89,29 @@ export const MIGRATIONS: readonly Migration[] = [
 ]
 
 /**
+ * Additions the SQLite store makes at every open (after `migrate`), outside the numbered steps: each statement is `IF NOT EXISTS`, so it is
+ * valid on a database at any version, on SQLite and PostgreSQL alike. They stay out of `user_version` on
+ * purpose: the asynchronous store (src/store/sql) continues this file's numbering from version 1, so a new
+ * number here would collide with its steps. It takes these statements over as a numbered step.
+ *
+ * - `unanswered_askers`: who asked a declined question, as a salted hash (per-user caps, ranking by
+ *   distinct askers, erasure); deleted with the question.
+ * - `store_meta`: per-install values, such as the salt of those hashes (`asker_salt`), written by the store.
+ */
+export const ADDITIVE_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS unanswered_askers (
+    unanswered_id INTEGER PRIMARY KEY REFERENCES unanswered (id) ON DELETE CASCADE,
+    asker TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS unanswered_askers_by_asker ON unanswered_askers (asker, at);
+  CREATE TABLE IF NOT EXISTS store_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+`
+
+/**
  * Brings a database up to the newest schema, one step per transaction, and returns the version it ends at.
  * A database written by a newer kepu (a higher version than this code knows) is refused rather than guessed at.
  */

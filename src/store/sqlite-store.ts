@@ -1,20 +1,26 @@
+import { createHash, randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { KepuError } from '../core/errors.js'
+import { maskPersonal } from '../core/mask-personal.js'
 import type { UserState, UserStateStore } from '../core/user-state.js'
-import { migrate } from './migrations.js'
+import { ADDITIVE_SCHEMA, migrate } from './migrations.js'
 import type {
   Announcement,
   DeliveryReport,
   Firing,
   NewAnnouncement,
+  NewUnanswered,
   OutboxRow,
   OutboxStatus,
   OutgoingRow,
   Store,
   Subscription,
+  PurgeCounts,
   Target,
+  UnansweredLimit,
+  UnansweredOutcome,
   UnansweredQuestion,
 } from './store.js'
 
@@ -30,6 +36,9 @@ export interface SqliteStoreOptions {
 
 /** The longest text kept for one unanswered question. */
 const MAX_UNANSWERED_CHARS = 500
+
+/** What stands in for a purged user's chat id in delivery records. */
+const PURGED = 'purged'
 
 interface AnnouncementRow {
   id: number
@@ -86,6 +95,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
   db.pragma('busy_timeout = 5000')
   db.pragma('foreign_keys = ON')
   migrate(db)
+  db.exec(ADDITIVE_SCHEMA)
   return new SqliteStore(db)
 }
 
@@ -109,13 +119,17 @@ class SqliteUserStates implements UserStateStore {
   }
   set(key: string, state: UserState): void {
     // The 「更多」 text and choices are short-lived but must survive between two messages, so they are kept too.
-    this.setStmt.run(key, JSON.stringify(state), Date.now())
+    // The resident's own words (the last question) are kept with phone and ID numbers masked.
+    const kept = state.dialogue?.question ? { ...state, dialogue: { ...state.dialogue, question: maskPersonal(state.dialogue.question) } } : state
+    this.setStmt.run(key, JSON.stringify(kept), Date.now())
   }
 }
 
 class SqliteStore implements Store {
   readonly users: UserStateStore
   private readonly s
+
+  private salt: string | undefined
 
   constructor(private readonly db: Database.Database) {
     this.users = new SqliteUserStates(db)
@@ -196,9 +210,23 @@ class SqliteStore implements Store {
         'SELECT id, firing_id, channel, chat_id, is_group, topic, text, status, attempts, next_attempt_at FROM outbox WHERE firing_id = ? ORDER BY id',
       ),
       addUnanswered: db.prepare('INSERT INTO unanswered (channel, region, text, normalized, at) VALUES (?, ?, ?, ?, ?)'),
-      unansweredSince: db.prepare<[number], { channel: string; region: string | null; text: string; normalized: string; at: number }>(
-        'SELECT channel, region, text, normalized, at FROM unanswered WHERE at >= ? ORDER BY at',
+      addAsker: db.prepare('INSERT INTO unanswered_askers (unanswered_id, asker, at) VALUES (?, ?, ?)'),
+      askerCount: db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM unanswered_askers WHERE asker = ? AND at >= ?'),
+      askerAsked: db.prepare<[string, number, string], { one: number }>(
+        'SELECT 1 AS one FROM unanswered_askers a JOIN unanswered u ON u.id = a.unanswered_id WHERE a.asker = ? AND a.at >= ? AND u.normalized = ? LIMIT 1',
       ),
+      unansweredSince: db.prepare<[number], { channel: string; region: string | null; text: string; normalized: string; at: number; asker: string | null }>(
+        'SELECT u.channel, u.region, u.text, u.normalized, u.at, a.asker FROM unanswered u LEFT JOIN unanswered_askers a ON a.unanswered_id = u.id WHERE u.at >= ? ORDER BY u.at, u.id',
+      ),
+      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM store_meta WHERE key = ?'),
+      putMeta: db.prepare('INSERT INTO store_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
+      purgeUser: db.prepare('DELETE FROM users WHERE key = ?'),
+      purgeBlocked: db.prepare('DELETE FROM blocked_chats WHERE channel = ? AND chat_id = ?'),
+      purgeOutbox: db.prepare(
+        `UPDATE outbox SET status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END, chat_id = ? || ':' || id, text = ''
+         WHERE channel = ? AND chat_id = ?`,
+      ),
+      purgeUnanswered: db.prepare('DELETE FROM unanswered WHERE id IN (SELECT unanswered_id FROM unanswered_askers WHERE asker = ?)'),
     }
   }
 
@@ -369,8 +397,24 @@ class SqliteStore implements Store {
     return this.s.rowsOf.all(firingId).map(toOutboxRow)
   }
 
-  recordUnanswered(q: UnansweredQuestion): void {
-    this.s.addUnanswered.run(q.channel, q.region ?? null, Array.from(q.text).slice(0, MAX_UNANSWERED_CHARS).join(''), q.normalized, q.at.getTime())
+  recordUnanswered(q: NewUnanswered, limit?: UnansweredLimit): UnansweredOutcome {
+    const text = Array.from(q.text).slice(0, MAX_UNANSWERED_CHARS).join('')
+    const at = q.at.getTime()
+    if (q.userKey === undefined) {
+      this.s.addUnanswered.run(q.channel, q.region ?? null, text, q.normalized, at)
+      return 'recorded'
+    }
+    const asker = this.askerOf(q.userKey)
+    return this.db.transaction((): UnansweredOutcome => {
+      if (limit) {
+        const since = limit.since.getTime()
+        if (this.s.askerAsked.get(asker, since, q.normalized)) return 'duplicate'
+        if ((this.s.askerCount.get(asker, since)?.n ?? 0) >= limit.maxPerAsker) return 'capped'
+      }
+      const info = this.s.addUnanswered.run(q.channel, q.region ?? null, text, q.normalized, at)
+      this.s.addAsker.run(Number(info.lastInsertRowid), asker, at)
+      return 'recorded'
+    })()
   }
 
   unansweredSince(since: Date): UnansweredQuestion[] {
@@ -380,7 +424,41 @@ class SqliteStore implements Store {
       text: r.text,
       normalized: r.normalized,
       at: new Date(r.at),
+      ...(r.asker ? { asker: r.asker } : {}),
     }))
+  }
+
+  purgeUser(userKey: string): PurgeCounts {
+    const colon = userKey.indexOf(':')
+    // The user's private chat: the same channel, chat id = user id.
+    const chat = colon > 0 && colon < userKey.length - 1 ? { channel: userKey.slice(0, colon), chatId: userKey.slice(colon + 1) } : undefined
+    const asker = this.askerOf(userKey)
+    return this.db.transaction((): PurgeCounts => {
+      const counts: PurgeCounts = { users: 0, subscriptions: 0, blockedChats: 0, outbox: 0, unanswered: 0 }
+      counts.users = this.s.purgeUser.run(userKey).changes
+      if (chat) {
+        counts.subscriptions = this.s.unsubAll.run(chat.channel, chat.chatId).changes
+        counts.blockedChats = this.s.purgeBlocked.run(chat.channel, chat.chatId).changes
+        // Delivery records stay (a firing's report must still add up) but no longer say to whom or what.
+        counts.outbox = this.s.purgeOutbox.run(PURGED, chat.channel, chat.chatId).changes
+      }
+      counts.unanswered = this.s.purgeUnanswered.run(asker).changes
+      return counts
+    })()
+  }
+
+  /** The pseudonym of a user in the unanswered table: SHA-256 of the install's salt and `channel:userId`. */
+  private askerOf(userKey: string): string {
+    this.salt ??= this.loadSalt()
+    return createHash('sha256').update(`${this.salt}\n${userKey}`).digest('hex')
+  }
+
+  /** The per-install salt, made on first use; two processes racing keep the first one written. */
+  private loadSalt(): string {
+    const existing = this.s.getMeta.get('asker_salt')
+    if (existing) return existing.value
+    this.s.putMeta.run('asker_salt', randomBytes(32).toString('hex'))
+    return this.s.getMeta.get('asker_salt')!.value
   }
 
   close(): void {

@@ -109,6 +109,37 @@ export interface UnansweredQuestion {
   /** The text folded for grouping (no punctuation or spaces, lower case). */
   normalized: string
   at: Date
+  /**
+   * Who asked, pseudonymous: the salted SHA-256 of `channel:userId` (the salt is per install and never
+   * leaves the store). Undefined for questions recorded before askers were kept.
+   */
+  asker?: string
+}
+
+/** A declined question to record: `userKey` (`channel:userId`) is hashed by the store, never kept as is. */
+export interface NewUnanswered extends Omit<UnansweredQuestion, 'asker'> {
+  userKey?: string
+}
+
+/** Limits applied when recording, in the same transaction: per asker, since `since` (the start of their day). */
+export interface UnansweredLimit {
+  since: Date
+  /** At most this many questions per asker since `since`. */
+  maxPerAsker: number
+}
+
+/** What became of a question handed to `recordUnanswered`. */
+export type UnansweredOutcome = 'recorded' | 'duplicate' | 'capped'
+
+/** How many rows `purgeUser` deleted or anonymised, per table. */
+export interface PurgeCounts {
+  users: number
+  subscriptions: number
+  blockedChats: number
+  /** Messages to the user's private chat: queued ones cancelled, every one with its chat id and text cleared. */
+  outbox: number
+  /** Declined questions the user asked (attributable since askers are kept). */
+  unanswered: number
 }
 
 /** Subscriptions and the chats that blocked the bot. */
@@ -178,12 +209,28 @@ export interface OutboxStore {
 
 /** Questions the bot declined, for staff to add content. */
 export interface UnansweredStore {
-  recordUnanswered(q: UnansweredQuestion): void
+  /**
+   * Records a declined question. With a `userKey` and a `limit`: a question whose folded text the same
+   * asker already asked since `limit.since` is a `duplicate`, and one past `limit.maxPerAsker` is `capped`;
+   * neither is written.
+   */
+  recordUnanswered(q: NewUnanswered, limit?: UnansweredLimit): UnansweredOutcome
   unansweredSince(since: Date): UnansweredQuestion[]
 }
 
+/** A resident's right to erasure. */
+export interface PrivacyStore {
+  /**
+   * Removes a user's personal data in one transaction: their state, the subscriptions and block of their
+   * private chat (same channel, chat id = user id), the messages queued to it (cancelled; all rows to it
+   * anonymised, so delivery reports still add up) and the declined questions they asked. `userKey` is
+   * `channel:userId`.
+   */
+  purgeUser(userKey: string): PurgeCounts
+}
+
 /** Everything the bot keeps. */
-export interface Store extends SubscriptionStore, AnnouncementStore, OutboxStore, UnansweredStore {
+export interface Store extends SubscriptionStore, AnnouncementStore, OutboxStore, UnansweredStore, PrivacyStore {
   /** Region and mode of each user (the core's `UserStateStore`). */
   readonly users: UserStateStore
   close(): void

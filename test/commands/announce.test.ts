@@ -83,6 +83,21 @@ describe('kepu announce / broadcast / report', () => {
     expect(text).toMatch(/2×/)
   })
 
+  it('ranks unanswered questions by the residents who asked, not by how often', async () => {
+    const s = openSqliteStore({ dataDir: dir })
+    const at = new Date()
+    for (let i = 0; i < 20; i++) s.recordUnanswered({ channel: 'telegram', region: '东营市', text: `广告 ${i} 加微信 abc_123 看 www.x.com`, normalized: '广告', at, userKey: 'telegram:666' })
+    for (const user of ['1', '2']) s.recordUnanswered({ channel: 'telegram', region: '东营市', text: '医保怎么报销', normalized: '医保怎么报销', at, userKey: `telegram:${user}` })
+    s.close()
+    const text = await kepu('report', 'unanswered', '--since', '1d')
+    expect(text).toContain('22 question(s) in 2 group(s)')
+    expect(text).toMatch(/ 2 人 +2× +医保怎么报销/)
+    expect(text).toMatch(/ 1 人 +20×/)
+    expect(text.indexOf('医保')).toBeLessThan(text.indexOf('广告'))
+    expect(text).not.toContain('abc_123')
+    expect(text).not.toContain('www.x.com')
+  })
+
   it('reads --since as a duration or a date', () => {
     const now = new Date('2026-09-14T01:00:00Z')
     expect(parseSince('7d', now)).toEqual(new Date('2026-09-07T01:00:00Z'))

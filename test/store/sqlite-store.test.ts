@@ -177,3 +177,85 @@ describe('SqliteStore', () => {
     expect(s.unansweredSince(new Date(at.getTime() + 1))).toEqual([])
   })
 })
+
+describe('personal data in the SQLite store', () => {
+  it('adds the asker table and the salt outside the numbered steps, idempotently, keeping user_version', () => {
+    const dir = tempDir()
+    const first = open(dir)
+    first.recordUnanswered({ channel: 'telegram', region: undefined, text: '问题', normalized: '问题', at, userKey: 'telegram:1' })
+    const asker = first.unansweredSince(new Date(0))[0]!.asker
+    first.close()
+    const again = open(dir)
+    again.recordUnanswered({ channel: 'telegram', region: undefined, text: '问题二', normalized: '问题二', at, userKey: 'telegram:1' })
+    // The salt is per install and survives reopening: the same user has the same pseudonym.
+    expect(again.unansweredSince(new Date(0)).map((r) => r.asker)).toEqual([asker, asker])
+    again.close()
+    const db = new Database(join(dir, STORE_FILE))
+    expect(db.pragma('user_version', { simple: true })).toBe(1)
+    db.close()
+    // Another install, another salt.
+    const other = open()
+    other.recordUnanswered({ channel: 'telegram', region: undefined, text: '问题', normalized: '问题', at, userKey: 'telegram:1' })
+    expect(other.unansweredSince(new Date(0))[0]!.asker).not.toBe(asker)
+  })
+
+  it('records a declined question once per asker and text, and at most N per asker since a time', () => {
+    const s = open()
+    const limit = { since: new Date(at.getTime() - 1000), maxPerAsker: 2 }
+    const q = (text: string, userKey?: string) => s.recordUnanswered({ channel: 'telegram', region: '东营市', text, normalized: text, at, ...(userKey ? { userKey } : {}) }, limit)
+    expect(q('甲', 'telegram:1')).toBe('recorded')
+    expect(q('甲', 'telegram:1')).toBe('duplicate')
+    expect(q('乙', 'telegram:1')).toBe('recorded')
+    expect(q('丙', 'telegram:1')).toBe('capped')
+    expect(q('甲', 'telegram:2')).toBe('recorded')
+    expect(q('甲')).toBe('recorded')
+    const rows = s.unansweredSince(new Date(0))
+    expect(rows.map((r) => r.text)).toEqual(['甲', '乙', '甲', '甲'])
+    expect(rows[3]!.asker).toBeUndefined()
+  })
+
+  it('masks phone and ID numbers in the question kept in a user state', () => {
+    const s = open()
+    s.users.set('telegram:1', { region: '东营市', dialogue: { at: at.toISOString(), question: '一三八零零一三八零零零是不是诈骗电话' } })
+    expect(s.users.get('telegram:1')).toEqual({ region: '东营市', dialogue: { at: at.toISOString(), question: '＊＊＊是不是诈骗电话' } })
+  })
+
+  it('purges a user: state, their private chat’s subscriptions, block and queued messages, their unanswered questions', () => {
+    const s = open()
+    s.users.set('telegram:42', { region: '东营市' })
+    s.users.set('telegram:7', { region: '乌海市' })
+    s.subscribe({ channel: 'telegram', chatId: '42', topic: 'fraud-tip', region: undefined }, at)
+    s.subscribe({ channel: 'telegram', chatId: '42', topic: 'weekly', region: '东营市' }, at)
+    s.subscribe({ channel: 'telegram', chatId: '7', topic: 'fraud-tip', region: undefined }, at)
+    s.subscribe({ channel: 'wechat', chatId: '42', topic: 'fraud-tip', region: undefined }, at)
+    const a = announcement(s)
+    s.recordFiring(a.id, at, [
+      { channel: 'telegram', chatId: '42', text: '提醒一', topic: 'fraud-tip' },
+      { channel: 'telegram', chatId: '7', text: '提醒一', topic: 'fraud-tip' },
+    ], at)
+    const f2 = s.recordFiring(a.id, new Date(at.getTime() + 86_400_000), [{ channel: 'telegram', chatId: '42', text: '提醒二', topic: 'fraud-tip' }], at)!
+    const [sentRow] = s.dueRows('telegram', new Date(at.getTime() + 1), 1)
+    s.claim(sentRow!.id, at)
+    s.markSent(sentRow!.id, at)
+    s.recordUnanswered({ channel: 'telegram', region: undefined, text: '甲', normalized: '甲', at, userKey: 'telegram:42' })
+    s.recordUnanswered({ channel: 'telegram', region: undefined, text: '乙', normalized: '乙', at, userKey: 'telegram:42' })
+    s.recordUnanswered({ channel: 'telegram', region: undefined, text: '丙', normalized: '丙', at, userKey: 'telegram:7' })
+
+    expect(s.purgeUser('telegram:42')).toEqual({ users: 1, subscriptions: 2, blockedChats: 0, outbox: 2, unanswered: 2 })
+    expect(s.users.get('telegram:42')).toBeUndefined()
+    expect(s.users.get('telegram:7')).toEqual({ region: '乌海市' })
+    expect(s.subscriptionsOf('telegram', '42')).toEqual([])
+    expect(s.subscriptionsOf('wechat', '42')).toHaveLength(1)
+    expect(s.subscriptionsOf('telegram', '7')).toHaveLength(1)
+    expect(s.unansweredSince(new Date(0)).map((r) => r.text)).toEqual(['丙'])
+    // Nothing more goes to the purged chat, and no row says who it was or what it said; reports still add up.
+    const all = [...s.rowsOf(1), ...s.rowsOf(f2.id)]
+    expect(all.filter((r) => r.chatId === '42')).toEqual([])
+    expect(all.filter((r) => r.chatId.startsWith('purged:')).map((r) => [r.status, r.text])).toEqual([
+      ['sent', ''],
+      ['cancelled', ''],
+    ])
+    expect(s.report(1)).toMatchObject({ total: 2, sent: 1, pending: 1 })
+    expect(s.purgeUser('telegram:42')).toEqual({ users: 0, subscriptions: 0, blockedChats: 0, outbox: 0, unanswered: 0 })
+  })
+})
