@@ -8,6 +8,7 @@ import { register as registerAnnounce } from './commands/announce.js'
 import { register as registerBroadcast } from './commands/broadcast.js'
 import { register as registerReport } from './commands/report.js'
 import { register as registerSkills } from './commands/skills.js'
+import { register as registerData } from './commands/data.js'
 
 /**
  * The `kepu` command, the composition root: the only module that knows every part (adapters included).
@@ -24,5 +25,6 @@ registerAnnounce(program)
 registerBroadcast(program)
 registerReport(program)
 registerSkills(program)
+registerData(program)
 
 await runCli(program)

@@ -125,6 +125,8 @@ const schema = z.object({
   KEPU_UNANSWERED_DIGEST: flag.default(false),
 })
 
+  /** Keep the terminal's line history (`kepu chat`) in KEPU_DATA_DIR/console-history; 0 keeps none. */
+  KEPU_HISTORY: flag.default(true),
 /** The validated configuration. */
 export type Config = z.infer<typeof schema>
 

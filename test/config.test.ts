@@ -64,6 +64,13 @@ describe('loadConfig', () => {
     expect(err.message).toMatch(message)
   })
 
+  it('keeps the console history unless KEPU_HISTORY is off', () => {
+    expect(load({}).KEPU_HISTORY).toBe(true)
+    expect(load({ KEPU_HISTORY: '0' }).KEPU_HISTORY).toBe(false)
+    expect(load({ KEPU_HISTORY: 'off' }).KEPU_HISTORY).toBe(false)
+    expect(errorOf({ KEPU_HISTORY: 'maybe' }).message).toMatch(/^config: KEPU_HISTORY: /)
+  })
+
   it('never puts a bad token value in the message', () => {
     expect(errorOf({ TELEGRAM_BOT_TOKEN: 'secret value 123' }).message).not.toContain('secret value')
   })

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, closeSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { createInterface, type Interface } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
@@ -10,6 +10,7 @@ import { msg } from '../../src/core/messages-zh.js'
 import type { Reply } from '../../src/core/reply.js'
 import { renderReply } from '../shared/render-text.js'
 import { SLASH_COMMANDS } from '../shared/slash-commands.js'
+import { capHistory, HISTORY_LIMITS, historyText, type HistoryLimits } from './history.js'
 import { toConsoleInput, type ConsoleInput } from './to-incoming.js'
 
 export { renderReply }
@@ -21,14 +22,15 @@ export interface ConsoleAdapterOptions {
   userId?: string
   /** A region to answer for until the user names another (passed as Incoming.region). */
   region?: string
-  /** Where the line history is kept between sessions (terminal only); absent: not kept. */
+  /** Where the line history is kept between sessions (terminal only); absent: not kept (KEPU_HISTORY=0). */
   historyFile?: string
+  /** Caps on the kept history (default HISTORY_LIMITS: 500 lines, 64 KB, lines of at most 500 characters). */
+  historyLimits?: HistoryLimits
   /** Show the greeting line on start (default true). */
   banner?: boolean
   logger?: Logger
 }
 
-const HISTORY_SIZE = 200
 
 /** The console's own commands, shown by /help before the bot's help. */
 export const CONSOLE_HELP = [
@@ -60,6 +62,10 @@ export class ConsoleAdapter implements Adapter {
   private quit = false
   private resolveDone: () => void = () => {}
 
+  private get limits(): HistoryLimits {
+    return this.opts.historyLimits ?? HISTORY_LIMITS
+  }
+
   constructor(options: ConsoleAdapterOptions = {}) {
     this.opts = options
     this.out = options.output ?? process.stdout
@@ -76,7 +82,7 @@ export class ConsoleAdapter implements Adapter {
       input,
       output: this.out,
       terminal,
-      historySize: HISTORY_SIZE,
+      historySize: this.limits.maxLines,
       history: terminal ? this.loadHistory() : [],
       crlfDelay: Infinity,
     })
@@ -167,20 +173,34 @@ export class ConsoleAdapter implements Adapter {
     if (this.rl && this.rl.terminal && !this.closed) this.rl.prompt()
   }
 
-  private loadHistory(): string[] {
+  /** Reads the history (at most its byte cap, so an old oversized file costs nothing) under the caps. */
+  loadHistory(): string[] {
     if (!this.opts.historyFile) return []
+    let fd: number | undefined
     try {
-      return readFileSync(this.opts.historyFile, 'utf8').split('\n').filter(Boolean).slice(0, HISTORY_SIZE)
+      fd = openSync(this.opts.historyFile, 'r')
+      const buf = Buffer.alloc(this.limits.maxBytes)
+      const n = readSync(fd, buf, 0, buf.length, 0)
+      const text = buf.subarray(0, n).toString('utf8')
+      // A cut-off last line (the file was larger than the cap) is dropped.
+      const lines = text.split('\n')
+      if (n === buf.length) lines.pop()
+      return capHistory(lines, this.limits)
     } catch {
       return []
+    } finally {
+      if (fd !== undefined) closeSync(fd)
     }
   }
 
-  private saveHistory(history: string[]): void {
+  /** Writes the capped history, readable by its owner only. */
+  saveHistory(history: readonly string[]): void {
     if (!this.opts.historyFile) return
     try {
       mkdirSync(dirname(this.opts.historyFile), { recursive: true })
-      writeFileSync(this.opts.historyFile, `${history.slice(0, HISTORY_SIZE).join('\n')}\n`)
+      writeFileSync(this.opts.historyFile, historyText(capHistory(history, this.limits)), { mode: 0o600 })
+      // A file an older version wrote keeps its mode on rewrite: tighten it.
+      chmodSync(this.opts.historyFile, 0o600)
     } catch (err) {
       this.log.warn({ code: errorCode(err) }, 'console history not saved')
     }

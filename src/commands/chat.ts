@@ -6,6 +6,9 @@ import { loadConfig, type Config } from '../config.js'
 import { cacheDir } from '../core/cache-dir.js'
 import { createLogger } from '../core/logger.js'
 
+/** The terminal's line history inside KEPU_DATA_DIR (kept unless KEPU_HISTORY=0; `kepu data purge --user console:…` removes it). */
+export const CONSOLE_HISTORY_FILE = 'console-history'
+
 /** `kepu chat` (what `npm start` runs): talk to the bot in the terminal. */
 export function register(program: Command): void {
   program
@@ -28,7 +31,7 @@ export function register(program: Command): void {
       const adapter = await createChatAdapter({
         userId: opts.user,
         ...(opts.region ? { region: opts.region } : {}),
-        historyFile: join(resolve(config.KEPU_DATA_DIR), 'console-history'),
+        ...(config.KEPU_HISTORY ? { historyFile: join(resolve(config.KEPU_DATA_DIR), CONSOLE_HISTORY_FILE) } : {}),
         logger,
       })
       await adapter.start((incoming) => app.bot.handle(incoming))

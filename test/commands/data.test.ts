@@ -1,0 +1,85 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Command } from 'commander'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { parseUserKey, register } from '../../src/commands/data.js'
+import { runCli } from '../../src/commands/run-cli.js'
+import { openSqliteStore } from '../../src/store/sqlite-store.js'
+
+let dir: string
+let out: string[]
+let err: string[]
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kepu-data-'))
+  vi.stubEnv('KEPU_DATA_DIR', dir)
+  vi.stubEnv('KEPU_ADAPTERS', '')
+  out = []
+  err = []
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true))
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true))
+  process.exitCode = undefined
+})
+afterEach(() => {
+  vi.restoreAllMocks()
+  vi.unstubAllEnvs()
+  process.exitCode = undefined
+  rmSync(dir, { recursive: true, force: true })
+})
+
+async function kepu(...args: string[]): Promise<string> {
+  const program = new Command('kepu').exitOverride()
+  register(program)
+  await runCli(program, ['node', 'kepu', ...args])
+  return out.join('')
+}
+
+const at = new Date('2026-09-14T01:00:00Z')
+
+describe('kepu data purge --user', () => {
+  it("deletes the user's state, private-chat subscriptions, queued messages and unanswered questions, and only theirs", async () => {
+    const s = openSqliteStore({ dataDir: dir })
+    s.users.set('telegram:42', { region: '东营市' })
+    s.users.set('telegram:7', { region: '乌海市' })
+    s.subscribe({ channel: 'telegram', chatId: '42', topic: 'fraud-tip', region: undefined }, at)
+    s.subscribe({ channel: 'telegram', chatId: '7', topic: 'fraud-tip', region: undefined }, at)
+    const a = s.addAnnouncement({ name: 'tip', cron: '0 8 * * *', target: { kind: 'topic', topic: 'fraud-tip' }, template: 't', createdBy: 'cli' }, at)
+    s.recordFiring(a.id, at, [{ channel: 'telegram', chatId: '42', text: '提醒', topic: 'fraud-tip' }, { channel: 'telegram', chatId: '7', text: '提醒', topic: 'fraud-tip' }], at)
+    s.recordUnanswered({ channel: 'telegram', region: undefined, text: '甲', normalized: '甲', at, userKey: 'telegram:42' })
+    s.recordUnanswered({ channel: 'telegram', region: undefined, text: '乙', normalized: '乙', at, userKey: 'telegram:7' })
+    s.close()
+
+    const text = await kepu('data', 'purge', '--user', 'telegram:42')
+    expect(process.exitCode).toBeUndefined()
+    expect(text).toBe('purged telegram:42: user state 1, subscriptions 1, blocked-chat marks 0, messages to the chat anonymised 1, unanswered questions 1\n')
+
+    const after = openSqliteStore({ dataDir: dir })
+    try {
+      expect(after.users.get('telegram:42')).toBeUndefined()
+      expect(after.users.get('telegram:7')).toBeDefined()
+      expect(after.subscriptionsOf('telegram', '42')).toEqual([])
+      expect(after.subscriptionsOf('telegram', '7')).toHaveLength(1)
+      expect(after.dueRows('telegram', new Date(at.getTime() + 1), 10).map((r) => r.chatId)).toEqual(['7'])
+      expect(after.unansweredSince(new Date(0)).map((r) => r.text)).toEqual(['乙'])
+    } finally {
+      after.close()
+    }
+  })
+
+  it('removes the terminal history for a console user', async () => {
+    writeFileSync(join(dir, 'console-history'), '我的问题\n')
+    expect(await kepu('data', 'purge', '--user', 'console:local')).toContain('console history removed')
+    expect(existsSync(join(dir, 'console-history'))).toBe(false)
+  })
+
+  it('refuses a --user that is not channel:userId, in one line with exit code 2', async () => {
+    await kepu('data', 'purge', '--user', '42')
+    expect(process.exitCode).toBe(2)
+    expect(err.join('')).toMatch(/^kepu data: --user "42": expected channel:userId/)
+    expect(err.join('').trim().split('\n')).toHaveLength(1)
+    expect(() => parseUserKey('telegram:')).toThrow(/channel:userId/)
+    expect(() => parseUserKey('telegram:1 2')).toThrow(/channel:userId/)
+    expect(parseUserKey(' wechat:wxid_abc ')).toEqual({ key: 'wechat:wxid_abc', channel: 'wechat', userId: 'wxid_abc' })
+  })
+})
