@@ -3,11 +3,13 @@ import { commandsSkill } from './skills/commands-skill.js'
 import { departmentsSkill } from './skills/departments-skill.js'
 import { elderSkill } from './skills/elder-skill.js'
 import { fraudSkill } from './skills/fraud-skill.js'
+import { kepuSkill } from './skills/kepu-skill.js'
 import { planFactsSkill } from './skills/plan-facts-skill.js'
 import { plansSkill } from './skills/plans-skill.js'
 import type { KepuSkill } from './skills/skill-env.js'
 import { subscriptionsSkill } from './skills/subscriptions-skill.js'
 import { unansweredSkill } from './skills/unanswered-skill.js'
+import { venuesSkill } from './skills/venues-skill.js'
 
 /**
  * THE list of capabilities. `serve`, `chat` and `ask` build the bot from it; `kepu skills` prints the
@@ -20,7 +22,9 @@ export const SKILLS: readonly KepuSkill[] = [
   elderSkill,
   subscriptionsSkill,
   fraudSkill,
+  venuesSkill,
   calendarSkill,
+  kepuSkill,
   planFactsSkill,
   departmentsSkill,
   plansSkill,

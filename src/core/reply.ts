@@ -36,6 +36,8 @@ export type Intent =
   | 'admin'
   | 'none'
   | 'ignored'
+  | 'kepu'
+  | 'venue'
 
 /** A button or numbered choice: `label` is shown, `value` is sent back as the user's next text. */
 export interface Choice {

@@ -1,5 +1,8 @@
 import type { ReplyWithMore } from '../core/bot.js'
 import type { Choice } from '../core/reply.js'
+import { sourceLine, VERDICT_LINE } from '../kepu/card-reply.js'
+import type { Card } from '../kepu/card-schema.js'
+import type { RumourFinding } from '../kepu/rumour-check.js'
 import type { CheckSource } from './fraud-ask.js'
 import type { FraudKnowledge, FraudTopic, ScamType } from './fraud-knowledge.js'
 import type { ScamCheck } from './scam-check.js'
@@ -14,13 +17,67 @@ export interface RenderOptions {
 
 /** Signals at least this heavy are hard red flags whose advice comes before the type's. */
 const HARD_WEIGHT = 4
-const LOW_TEXT = '没发现典型诈骗特征，仍请通过官方电话核实。'
+// Never "safe": a low score says the message does not look like a scam, nothing about whether it is true.
+const LOW_TEXT = '没发现常见的诈骗套路，但这不代表消息内容可靠，说的事请通过官方渠道核实。'
+const LOW_TEXT_ELDER = '没发现常见的诈骗套路，但不代表内容可靠。'
+/** Where residents can check a claim the bot cannot. */
+export const PIYAO = '可以到「科学辟谣平台」或「中国互联网联合辟谣平台」（www.piyao.org.cn）查一查，或者问问医生、老师'
 // Not 「菜单」: the help command answers that one before 长辈模式 sees it.
 const BACK_TO_MENU: Choice = { label: '回到菜单', value: '长辈菜单' }
 const CHEATED: Choice = { label: '被骗了怎么办', value: '被骗了怎么办' }
 
-/** The answer to a scam check; carries `fraud` {risk, signals, type?}. */
-export function renderCheck(check: ScamCheck, source: CheckSource, k: FraudKnowledge, o: RenderOptions): ReplyWithMore {
+/**
+ * The answer to a scam check; carries `fraud` {risk, signals, type?}. With the rumour check's finding:
+ * a known rumour is answered by its card (after the scam warning when the message is also a scam); a
+ * health or science claim no card covers gets 「没法核实」 and where to check, and counts as unanswered.
+ */
+export function renderCheck(check: ScamCheck, source: CheckSource, k: FraudKnowledge, o: RenderOptions, rumour: RumourFinding = { kind: 'none' }): ReplyWithMore {
+  if (check.risk === 'low' && rumour.kind === 'rumour') return renderRumour(rumour.hit.card, k, o, { risk: check.risk, signals: check.signals, ...(check.type ? { type: check.type } : {}) })
+  if (check.risk === 'low' && rumour.kind === 'claim') return renderUnverified(check, k, o)
+  const reply = renderScamCheck(check, source, k, o)
+  if (rumour.kind !== 'rumour') return reply
+  // A scam that also spreads a rumour: the warning first, then one line on the claim.
+  const card = rumour.hit.card
+  const line = `另外，消息里的说法${card.verdict === '谣言' ? '是谣言' : '不准确'}：${card.elder}`
+  const lines = reply.text.split('\n')
+  lines.splice(1, 0, line)
+  return { ...reply, text: lines.join('\n') }
+}
+
+/**
+ * A known rumour, answered by its card: the verdict, what is true and the source. `fraud` is kept when the
+ * message was also checked as a scam (low risk: said in one line that does not vouch for the content).
+ */
+export function renderRumour(card: Card, k: FraudKnowledge, o: RenderOptions, fraud?: ScamCheckVerdict): ReplyWithMore {
+  const verdict = card.verdict ? VERDICT_LINE[card.verdict] : ''
+  const checked = fraud ? '这条消息没发现常见的诈骗套路，但说法不对，请别再转发。' : ''
+  if (o.elder) {
+    const text = [`${verdict}${card.elder}`, `（来源：${card.source.org}）`, ...(checked ? ['别再转发了。'] : [])].join('\n')
+    return withMenu({ text, answered: true, intent: 'kepu', ...(fraud ? { fraud } : {}), more: card.answer }, [{ label: '看详细说明', value: '更多' }, BACK_TO_MENU])
+  }
+  const text = [`【辟谣】${verdict}${card.answer}`, sourceLine(card.source), ...(checked ? [checked] : [])].join('\n')
+  return { text, answered: true, intent: 'kepu', ...(fraud ? { fraud } : {}) }
+}
+
+/** A health or science claim no card covers: the bot says it cannot verify it (answered: false, so staff see it). */
+export function renderUnverified(check: ScamCheck, k: FraudKnowledge, o: RenderOptions): ReplyWithMore {
+  const fraud = { risk: check.risk, signals: check.signals, ...(check.type ? { type: check.type } : {}) }
+  if (o.elder) {
+    const text = ['这条消息里的说法，我没法判断真假，先别转发。', '可以问问医生，或上「科学辟谣平台」查一查。', k.hotlines.elderLine].join('\n')
+    return withMenu({ text, answered: false, intent: 'fraud', fraud }, [BACK_TO_MENU])
+  }
+  const text = [
+    `这条消息里的健康或科学说法，我这里没有可靠的资料，没法核实真假。${PIYAO}；核实之前先别转发。`,
+    '另外，消息没发现常见的诈骗套路；涉及转账、验证码、链接的事，先打对方的官方电话核实。',
+    k.hotlines.line,
+  ].join('\n')
+  return { text, answered: false, intent: 'fraud', fraud }
+}
+
+/** The verdict a reply carries. */
+type ScamCheckVerdict = { risk: ScamCheck['risk']; signals: string[]; type?: string }
+
+function renderScamCheck(check: ScamCheck, source: CheckSource, k: FraudKnowledge, o: RenderOptions): ReplyWithMore {
   const positive = check.hits.filter((h) => h.weight > 0)
   const type = check.scamType
   // A hard red flag's advice first (屏幕共享, 验证码, 安全账户); else the type's first step; else any advice.
@@ -33,7 +90,7 @@ export function renderCheck(check: ScamCheck, source: CheckSource, k: FraudKnowl
     const lines: string[] = []
     if (check.risk === 'high') lines.push(`${about}很可能是诈骗！`)
     else if (check.risk === 'medium') lines.push(`${about}有诈骗风险，要小心。`)
-    else lines.push(LOW_TEXT)
+    else lines.push(LOW_TEXT_ELDER)
     if (positive[0] && check.risk !== 'low') lines.push(`原因：${positive[0].label}。`)
     if (check.risk !== 'low') lines.push(type?.tip ?? advice ?? k.hotlines.generic)
     lines.push(k.hotlines.elderLine)

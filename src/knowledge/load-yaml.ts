@@ -8,19 +8,20 @@ import { ContentError } from '../core/errors.js'
  * Reads a YAML file and validates it with a zod schema. Any error is one line that names the file,
  * the item (its index and its `name`/`title`/`id` when it has one) and the field:
  * `content: observances.yaml: item 7 (全国科普日): rule.month: Expected number, received string`.
+ * `name` is how the file is named in errors (default: its base name; a folder's files say `kepu/x.yaml`).
  */
-export function loadYaml<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
+export function loadYaml<S extends z.ZodType>(file: string, schema: S, name = basename(file)): z.infer<S> {
   let raw: unknown
   try {
     raw = load(readFileSync(file, 'utf8'))
   } catch (err) {
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err)
-    throw new ContentError(`content: ${basename(file)}: not readable YAML: ${why}`, { cause: err })
+    throw new ContentError(`content: ${name}: not readable YAML: ${why}`, { cause: err })
   }
   const result = schema.safeParse(raw)
   if (result.success) return result.data
   const issue = result.error.issues[0]!
-  throw new ContentError(`content: ${basename(file)}: ${describePath(raw, issue.path)}: ${issue.message}`)
+  throw new ContentError(`content: ${name}: ${describePath(raw, issue.path)}: ${issue.message}`)
 }
 
 /** All `.yaml`/`.yml` files of a folder, sorted by name (empty when the folder is missing). */

@@ -6,6 +6,7 @@ import type { Skill } from '../core/skill.js'
 import type { Calendar } from '../calendar/calendar.js'
 import type { Config } from '../config.js'
 import type { FraudKnowledge } from '../fraud/fraud-knowledge.js'
+import type { KepuKnowledge } from '../kepu/kepu-knowledge.js'
 import type { KnowledgeBase } from '../search/knowledge-base.js'
 import type { Store } from '../store/store.js'
 
@@ -23,6 +24,8 @@ export interface SkillEnv {
   knowledge(): KnowledgeBase
   calendar(): Calendar
   fraud(): FraudKnowledge
+  /** The knowledge cards (content/kepu/) and their index: the cards skill, the rumour check, the daily card. */
+  kepu(): KepuKnowledge
   /** Present when serving (and in tests that give one): skills that keep data need it and are off without it. */
   store?: Store
 }

@@ -7,6 +7,8 @@ import { MemoryUserStateStore } from '../../src/core/user-state.js'
 import { createElderModeHandler } from '../../src/fraud/elder-mode-handler.js'
 import { createFraudHandler } from '../../src/fraud/fraud-handler.js'
 import { loadFraudKnowledge, type FraudKnowledge } from '../../src/fraud/fraud-knowledge.js'
+import { cacheDir } from '../../src/core/cache-dir.js'
+import { loadKepuKnowledge, type KepuKnowledge } from '../../src/kepu/kepu-knowledge.js'
 import { CONTENT_DIR, readLabelledSet } from './labelled-set.js'
 
 const clock: Clock = { now: () => new Date('2026-05-05T01:00:00Z') }
@@ -85,7 +87,9 @@ describe('fraud handler: the sample questions', () => {
   it('a pasted family message is low, and low never says it is safe', async () => {
     const r = await ask('帮我看看这条消息是不是骗子：爸，我明天下午回家吃饭，不用等我')
     expect(r.fraud?.risk).toBe('low')
-    expect(r.text).toContain('没发现典型诈骗特征，仍请通过官方电话核实')
+    expect(r.text).toContain('没发现常见的诈骗套路')
+    // Not a scam is not the same as true: the reply says so.
+    expect(r.text).toContain('不代表')
     expect(r.text).not.toMatch(/安全的|放心|不是诈骗/)
   })
 })
@@ -217,7 +221,7 @@ describe('fraud handler on every labelled message, forwarded', () => {
         expect(r.fraud, m.id).toBeDefined()
         expect(hasHotline(r.text), m.id).toBe(true)
         expect(size(r.text), m.id).toBeLessThanOrEqual(300)
-        if (r.fraud?.risk === 'low') expect(r.text, m.id).toContain('没发现典型诈骗特征，仍请通过官方电话核实')
+        if (r.fraud?.risk === 'low') expect(r.text, m.id).toMatch(/没发现常见的诈骗套路，但(这)?不代表/)
         if (user === 'old') expect(r.choices?.length, m.id).toBeGreaterThan(0)
       }
     }
@@ -233,3 +237,53 @@ describe('described situations found after integration', () => {
     expect(r.text).toMatch(/96110|110/)
   })
 })
+
+describe('fraud handler: the rumour check', () => {
+  let kb: KepuKnowledge
+  let rbot: Bot
+  beforeAll(() => {
+    kb = loadKepuKnowledge({ contentDir: CONTENT_DIR, regions: [], cacheDir: cacheDir() })
+    rbot = createBot({
+      handlers: [createElderModeHandler({ fraud: k }), createFraudHandler({ fraud: k, kepu: () => kb }), planHandler],
+      clock,
+      logger: silentLogger,
+      users: new MemoryUserStateStore(),
+      regions: { byName: () => undefined, findIn: () => undefined },
+    })
+  })
+  const check = (text: string, user = 'r1', forwarded = true): Promise<Reply> => rbot.handle({ channel: 'test', chatId: 'c1', userId: user, isGroup: false, mentioned: true, forwarded, text })
+
+  // Every rumour card's claim, forwarded as it circulates: never a low-risk verdict alone.
+  it('a rumour is never answered with a low-risk scam verdict alone', async () => {
+    const rumours = kb.cards.filter((c) => c.category === '辟谣')
+    expect(rumours.length).toBeGreaterThanOrEqual(40)
+    for (const c of rumours) {
+      const r = await check(`【转发】${c.claim!}！赶紧告诉家里人！`)
+      expect(r.fraud, c.id).toBeDefined()
+      if (r.fraud?.risk === 'low') {
+        expect(r.text, c.id).not.toMatch(/^【低风险】/)
+        expect(r.text, c.id).toMatch(/谣言|不准确|只对了一部分|没法核实/)
+      }
+    }
+  })
+
+  it('a rumour pasted after 「帮我看看」 gets the card with its source', async () => {
+    const r = await check('帮我看看：吃味精会致癌，家里千万别放了', 'r2', false)
+    expect(r.text).toMatch(/谣言|不准确|只对了一部分/)
+    expect(r.text).toContain('来源')
+  })
+
+  it('in 长辈模式 the rumour answer is the elder form with a menu', async () => {
+    await check('长辈模式', 'r3', false)
+    const r = await check('【转发】吃碘盐会得甲状腺癌，赶紧换无碘盐！', 'r3')
+    expect(r.text).toMatch(/谣言|不准确|只对了一部分/)
+    expect(r.text).toContain('回复 1')
+  })
+
+  it('a scam that spreads a rumour keeps the scam warning first', async () => {
+    const r = await check('【紧急】喝醋能软化血管！点击 http://vinegar-health.cc 领取特效软化血管保健品，名额有限马上转账预订')
+    expect(r.fraud?.risk).not.toBe('low')
+    expect(r.text.split('\n')[0]).toMatch(/风险/)
+  })
+})
+

@@ -1,0 +1,337 @@
+import MiniSearch, { type AsPlainObject } from 'minisearch'
+import type { Region } from '../knowledge/region-registry.js'
+import { analyzeQuestion } from '../search/analyze-question.js'
+import { foldText } from '../search/fold-text.js'
+import type { QueryVocabulary } from '../search/query-vocabulary.js'
+import type { ChineseTokenizer } from '../search/tokenizer.js'
+import type { Category } from './card-schema.js'
+import type { LoadedCard } from './load-cards.js'
+
+/** A card found for a question. */
+export interface CardHit {
+  card: LoadedCard
+  /** Ranking score, 0–~1.2. */
+  score: number
+  /** IDF-weighted share of the question's topic the card's phrasings and keywords cover, 0–1. */
+  coverage: number
+  /** IDF-weighted share of the card's best phrasing the question says, 0–1. */
+  reverse: number
+  /** IDF-weighted share of the question's topic that is the card's topic or keywords (words of two characters or more), 0–1. */
+  label: number
+}
+
+/** Options of one search. */
+export interface CardSearchOptions {
+  /** The resident's region: cards limited to other regions are left out. */
+  region?: string | undefined
+  /** Only cards of these categories. */
+  categories?: readonly Category[]
+  limit?: number
+}
+
+/** The serialised MiniSearch shard (see `CardShardStore`). */
+export interface CardShardJSON {
+  version: number
+  fingerprint: string
+  index: AsPlainObject
+}
+
+/** Where the built shard is kept between runs; any failure just means a rebuild. */
+export interface CardShardStore {
+  read(): CardShardJSON | undefined
+  write(shard: CardShardJSON): void
+}
+
+/**
+ * How sure the index must be (see `sure`): below MIN_CONFIDENCE a question is not the card's question and
+ * falls through to the plans or the decline. The matched part must also weigh something (MIN_MATCHED:
+ * more than one common word).
+ */
+export const MIN_CONFIDENCE = 0.52
+const MIN_MATCHED = 1.5
+
+/** How well a card answers: the topic it covers, the share of its phrasing said, a keyword named. */
+function confidence(coverage: number, reverse: number, label: number): number {
+  return coverage + 0.25 * reverse + 0.2 * label
+}
+
+/**
+ * A card answers when its confidence is high enough and the question either names one of its keywords
+ * or says most of one of its phrasings: general words alone (「今天天气怎么样」「你能做什么」) never do.
+ */
+function sure(hit: CardHit): boolean {
+  return confidence(hit.coverage, hit.reverse, hit.label) >= MIN_CONFIDENCE && (hit.label > 0 || hit.reverse >= 0.5)
+}
+/** A rumour card matches a forwarded message when this share of its claim's words occur in it. */
+export const MIN_CLAIM_COVERAGE = 0.55
+
+const INDEX_VERSION = 1
+const FIELDS = ['questions', 'labels', 'answer'] as const
+const BOOST = { questions: 2, labels: 2, answer: 0.6 }
+const splitOnSpace = (s: string): string[] => s.split(' ')
+/**
+ * Words that carry a card question's shape, not its topic (besides content/synonyms.yaml's question
+ * words): 「…怎么办」「…要注意啥」「是不是…」. Dropped from questions and phrasings alike.
+ */
+const SHAPE_WORDS = /是不是|是否|能不能|可不可以|可以|应该|需要|怎么办|咋办|怎么做|咋整|咋弄|咋处理|怎么处理|处理|要注意|注意|一般|东西|合适|有用|管用|真的|假的|一下|这个|那个|这种|那种|为什么|为啥|什么样|先干|先做|干啥|做啥|好不好|行不行|对不对|还能|不能|能否|最近|总是|老是|经常/gu
+/** How a question doubts a claim (「…会致癌吗」「听说…」「是真的吗」). */
+const DOUBT = /[吗么嘛]|真的|假的|听说|据说|传言|网上说|是不是|会不会|能不能|靠谱|谣言|致癌|有害/u
+const RUMOUR_PENALTY = 0.15
+/** An unknown word's weight against the rarest card word's. */
+const UNKNOWN_WEIGHT = 0.6
+/** A single character's weight against a word's. */
+const CHAR_WEIGHT = 0.4
+const RUN = /[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:[.-][a-z0-9]+)*%?/gu
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u
+
+interface IndexedCard {
+  id: string
+  questions: string
+  labels: string
+  answer: string
+}
+
+interface CardTerms {
+  /** Each phrasing's terms. */
+  phrasings: Set<string>[]
+  /** Keywords, topic and claim. */
+  labels: Set<string>
+  /** Answer, elder form and steps. */
+  body: Set<string>
+  /** The claim's terms (辟谣 cards). */
+  claim: string[]
+}
+
+/**
+ * The knowledge cards' search index: a MiniSearch shard of its own over the cards' questions, keywords,
+ * topic and answer, cut by the plans' tokenizer (jieba words and bigrams on folded text) and read with
+ * the same question analysis (question words and region names dropped, synonyms added). A hit is ranked
+ * by how much of the question's topic (IDF-weighted over the cards) the card's best phrasing with its
+ * keywords covers, and how much of that phrasing the question covers; below MIN_COVERAGE it is no answer.
+ */
+export class CardIndex {
+  readonly cards: readonly LoadedCard[]
+  private readonly byId = new Map<string, LoadedCard>()
+  private readonly terms = new Map<string, CardTerms>()
+  private readonly df = new Map<string, number>()
+  private readonly known = new Set<string>()
+  private readonly index: MiniSearch<IndexedCard>
+  /** True when the shard was built rather than loaded from the store. */
+  readonly built: boolean
+
+  constructor(
+    cards: readonly LoadedCard[],
+    private readonly tokenizer: ChineseTokenizer,
+    private readonly vocabulary: QueryVocabulary,
+    private readonly regions: readonly Region[],
+    readonly fingerprint = '',
+    store?: CardShardStore,
+  ) {
+    this.cards = cards
+    // Every bigram and character the cards use: a bigram across two words of a question is kept only when
+    // some card has it (防摔|跤 still gives 摔跤; 主食|该 gives nothing).
+    for (const c of cards) {
+      for (const s of [c.topic, ...c.questions, ...c.keywords, c.answer, c.elder, ...(c.steps ?? []), c.claim ?? '']) {
+        const folded = foldText(s)
+        for (const term of tokenizer.tokenize(folded)) this.known.add(term)
+      }
+    }
+    // Content text: every bigram the tokenizer makes, and the words and characters the questions are weighed by.
+    const both = (s: string): Set<string> => new Set([...tokenizer.tokenize(foldText(s)), ...this.wordTerms(foldText(s))])
+    for (const c of cards) {
+      this.byId.set(c.id, c)
+      const t: CardTerms = {
+        phrasings: c.questions.map((q) => new Set(this.wordTerms(this.topicOf(q)))),
+        labels: both([c.topic, ...c.keywords, c.claim ?? ''].join(' ')),
+        body: both([c.answer, c.elder, ...(c.steps ?? [])].join(' ')),
+        claim: c.claim ? this.wordTerms(foldText(c.claim)) : [],
+      }
+      this.terms.set(c.id, t)
+      const all = new Set([...t.phrasings.flatMap((p) => [...p]), ...t.labels, ...t.body])
+      for (const term of all) this.df.set(term, (this.df.get(term) ?? 0) + 1)
+    }
+    const stored = store?.read()
+    if (stored && stored.version === INDEX_VERSION && stored.fingerprint === fingerprint) {
+      this.index = MiniSearch.loadJS<IndexedCard>(stored.index, this.options())
+      this.built = false
+    } else {
+      this.index = new MiniSearch<IndexedCard>(this.options())
+      this.index.addAll(cards.map(toIndexed))
+      this.built = true
+      store?.write({ version: INDEX_VERSION, fingerprint, index: this.index.toJSON() })
+    }
+  }
+
+  /** The card with this id. */
+  get(id: string): LoadedCard | undefined {
+    return this.byId.get(id)
+  }
+
+  /** The words of a question's topic, as the index weighs them (question words and region names dropped). */
+  topicTerms(question: string): string[] {
+    return this.wordTerms(this.topicOf(question))
+  }
+
+  /** A question's topic words (see analyzeQuestion) without the words of its shape. */
+  private topicOf(question: string): string {
+    return analyzeQuestion(question, this.vocabulary, this.regions, this.tokenizer.cut).topic.replace(SHAPE_WORDS, ' ')
+  }
+
+  /**
+   * The tokenizer's terms of a folded text without the bigrams that straddle two dictionary words
+   * (主食|该 → 食该): those say nothing and, unknown to every card, would outweigh the real words. A
+   * bigram of two single characters (股|票, 狗|咬) stays: it may be a word the dictionary lacks.
+   */
+  wordTerms(folded: string): string[] {
+    const out = new Set<string>()
+    for (const m of folded.matchAll(RUN)) {
+      const run = m[0]
+      if (!CJK.test(run) || run.length === 1) {
+        out.add(run)
+        continue
+      }
+      // Which word each character belongs to, and whether that word is longer than one character.
+      const owner: number[] = []
+      const long: boolean[] = []
+      let n = 0
+      for (const w of this.tokenizer.cut(run)) {
+        for (const _ of w) {
+          owner.push(n)
+          long.push(w.length > 1)
+        }
+        if (w.length > 1) out.add(w)
+        n++
+      }
+      const chars = Array.from(run)
+      // Characters too, weighed lightly (see idf): 狗 and 咬 still meet 被狗咬 when the words differ.
+      for (const ch of chars) out.add(ch)
+      for (let i = 0; i + 1 < chars.length; i++) {
+        const pair = chars[i]! + chars[i + 1]!
+        if (owner[i] === owner[i + 1] || (!long[i] && !long[i + 1]) || this.known.has(pair)) out.add(pair)
+      }
+    }
+    return [...out]
+  }
+
+  /** Cards for a question, best first, with no threshold applied. */
+  search(question: string, options: CardSearchOptions = {}): CardHit[] {
+    const a = analyzeQuestion(question, this.vocabulary, this.regions, this.tokenizer.cut)
+    const topic = this.wordTerms(a.topic.replace(SHAPE_WORDS, ' '))
+    if (!topic.length) return []
+    const expansion = [...new Set(this.tokenizer.tokenize(a.expansions.join(' ')))].filter((t) => !topic.includes(t))
+    const known = [...topic, ...expansion].filter((t) => this.df.has(t))
+    if (!known.length) return []
+    let found: { id: unknown; score: number }[] = this.index.search(known.join(' '), { boost: BOOST, combineWith: 'OR', tokenize: splitOnSpace }).slice(0, 24)
+    // A question of single characters only (「天为什么是蓝的」 → 天, 蓝) finds nothing in the shard, which keeps
+    // words and bigrams: its candidates are the cards whose phrasings have those characters.
+    if (!known.some((t) => t.length > 1)) found = this.cards.filter((c) => this.terms.get(c.id)!.phrasings.some((p) => known.some((t) => p.has(t)))).map((c) => ({ id: c.id, score: 1 }))
+    const w = topic.map((t) => this.idf(t))
+    const total = w.reduce((x, y) => x + y, 0) || 1
+    const asked = new Set([...topic, ...expansion])
+    const doubts = DOUBT.test(a.folded)
+    const top = found[0]?.score ?? 1
+    const hits: CardHit[] = []
+    for (const r of found) {
+      const card = this.byId.get(String(r.id))
+      if (!card || !applies(card, options)) continue
+      const t = this.terms.get(card.id)!
+      let best = { coverage: 0, reverse: 0, matched: 0 }
+      for (const p of t.phrasings) {
+        let got = 0
+        for (let i = 0; i < topic.length; i++) {
+          const term = topic[i]!
+          if (p.has(term) || t.labels.has(term)) got += w[i]!
+          else if (t.body.has(term)) got += 0.5 * w[i]!
+        }
+        // How much of the phrasing the question says: a question that names only one of its words is a weak match.
+        let pw = 0
+        let pgot = 0
+        for (const term of p) {
+          const x = this.idf(term)
+          pw += x
+          if (asked.has(term)) pgot += x
+        }
+        const coverage = got / total
+        const reverse = pw ? pgot / pw : 0
+        if (coverage + 0.3 * reverse > best.coverage + 0.3 * best.reverse) best = { coverage, reverse, matched: got }
+      }
+      if (best.matched < MIN_MATCHED) continue
+      let label = 0
+      for (let i = 0; i < topic.length; i++) if (t.labels.has(topic[i]!)) label += w[i]! / total
+      // A rumour card answers a question that doubts something; a plain 「孩子近视了怎么办」 wants the advice card.
+      const penalty = card.category === '辟谣' && !doubts ? RUMOUR_PENALTY : 0
+      hits.push({ card, coverage: best.coverage, reverse: best.reverse, label, score: confidence(best.coverage, best.reverse, label) + 0.1 * (r.score / top) - penalty })
+    }
+    return hits.sort((x, y) => y.score - x.score).slice(0, options.limit ?? 5)
+  }
+
+  /** The card that answers a question, or undefined when none is sure enough. */
+  answer(question: string, options: CardSearchOptions = {}): CardHit | undefined {
+    const best = this.search(question, { ...options, limit: 1 })[0]
+    return best && sure(best) ? best : undefined
+  }
+
+  /**
+   * The rumour card whose claim a (forwarded, long) message makes: the share of the claim's words, and
+   * of the best phrasing's, that occur in the message. Undefined below MIN_CLAIM_COVERAGE.
+   */
+  matchClaim(message: string, options: Omit<CardSearchOptions, 'categories'> = {}): CardHit | undefined {
+    const said = new Set(this.wordTerms(foldText(message)))
+    let best: CardHit | undefined
+    for (const card of this.cards) {
+      if (card.category !== '辟谣' || !applies(card, options)) continue
+      const t = this.terms.get(card.id)!
+      const sets = [t.claim, ...t.phrasings.map((p) => [...p])]
+      for (const terms of sets) {
+        const coverage = this.share(terms, said)
+        if (!best || coverage > best.coverage) best = { card, coverage, score: coverage, reverse: coverage, label: 0 }
+      }
+    }
+    return best && best.coverage >= MIN_CLAIM_COVERAGE ? best : undefined
+  }
+
+  /** IDF-weighted share of `terms` found in `said`; terms no card uses (question junk) count little. */
+  private share(terms: readonly string[], said: Set<string>): number {
+    let all = 0
+    let got = 0
+    for (const t of terms) {
+      const x = this.idf(t)
+      all += x
+      if (said.has(t)) got += x
+    }
+    return all ? got / all : 0
+  }
+
+  private idf(term: string): number {
+    const df = this.df.get(term)
+    // A word no card uses still counts against a card (股票, 机票: the question is about something else), but as
+    // a rare word, not the rarest: the cards' own rare words decide.
+    const w = df === undefined ? UNKNOWN_WEIGHT * Math.log(1 + this.cards.length) : Math.log(1 + this.cards.length / (1 + df))
+    return term.length === 1 && CJK.test(term) ? CHAR_WEIGHT * w : w
+  }
+
+  /** The shard as JSON, for saving. */
+  toJSON(): CardShardJSON {
+    return { version: INDEX_VERSION, fingerprint: this.fingerprint, index: this.index.toJSON() }
+  }
+
+  private options(): ConstructorParameters<typeof MiniSearch<IndexedCard>>[0] {
+    const tokenize = this.tokenizer.tokenize
+    return {
+      fields: [...FIELDS],
+      storeFields: [],
+      tokenize: (text: string) => tokenize(foldText(text)),
+      processTerm: (term: string) => term,
+      searchOptions: { tokenize: (text: string) => tokenize(foldText(text)), processTerm: (term: string) => term },
+    }
+  }
+}
+
+function applies(card: LoadedCard, options: CardSearchOptions): boolean {
+  if (options.categories && !options.categories.includes(card.category)) return false
+  return !card.regions || !options.region || card.regions.includes(options.region)
+}
+
+function toIndexed(c: LoadedCard): IndexedCard {
+  return { id: c.id, questions: c.questions.join(' '), labels: [c.topic, ...c.keywords, c.claim ?? ''].join(' '), answer: [c.answer, ...(c.steps ?? [])].join(' ') }
+}
