@@ -3,13 +3,27 @@ import type { RegionRef, RegionResolver } from '../core/bot.js'
 import { toSimplified } from '../core/to-simplified.js'
 import { loadYaml } from './load-yaml.js'
 
-/** One region: its plan-title name, the short form, other spellings. */
+/** One region: its plan-title name, the short form, other spellings, its districts and towns. */
 export interface Region extends RegionRef {
   province?: string
   level?: string
   aliases: string[]
   /** How its units are prefixed (市科协, 区科协): lets 「科协」 find 市科协. */
   unitsPrefix: string
+  /** Counties, districts, streets and towns the plan covers (垦利区, 米山镇): they mean this region. */
+  districts: string[]
+  /** The districts' short forms that mean this region on their own (垦利, 米山; not 海南, 河口). */
+  districtShorts: string[]
+}
+
+/** A place named in text: a region, or a district of one. */
+export interface PlaceMention {
+  region: Region
+  /** The district's full name, when the words named a district. */
+  district?: string
+  /** Where the spelling starts in the text, and how long it is. */
+  at: number
+  length: number
 }
 
 const RegionSchema = z.object({
@@ -19,25 +33,60 @@ const RegionSchema = z.object({
   level: z.string().optional(),
   aliases: z.array(z.string().min(1)).default([]),
   units_prefix: z.string().default('市'),
+  districts: z.array(z.string().min(2)).default([]),
 })
 
 /** content/regions.yaml */
-export const RegionsFileSchema = z.object({ regions: z.array(RegionSchema) })
+export const RegionsFileSchema = z
+  .object({
+    regions: z.array(RegionSchema),
+    /** Short district names that are also other places or common words (海南, 河口): they count only right after their region's name. */
+    ambiguous_short: z.array(z.string().min(1)).default([]),
+  })
+  .superRefine((data, ctx) => {
+    const seen = new Map<string, string>()
+    data.regions.forEach((r, i) => {
+      r.districts.forEach((d, j) => {
+        const other = seen.get(d)
+        if (other) ctx.addIssue({ code: 'custom', path: ['regions', i, 'districts', j], message: `"${d}" is already a district of ${other}` })
+        seen.set(d, r.name)
+      })
+    })
+  })
+
+/** 垦利区 → 垦利, 米山镇 → 米山, 滨河新区街道 → 滨河新区: how residents shorten a district's name. */
+export function districtShort(name: string): string {
+  return name.replace(/(街道|街道办事处|县|区|镇|乡|旗)$/u, '')
+}
+
+interface Spelling {
+  text: string
+  region: Region
+  district?: string
+  /** Counts only right after the region's own name (乌海海南): a short name that is also another place. */
+  afterRegionOnly?: boolean
+}
 
 /**
  * Every region the bot knows, with name matching for questions. Regions come from content/regions.yaml
  * and from the plans themselves (a plan for an unlisted region adds it, so a new plan needs no edit).
+ * Districts and towns listed under a region mean that region: 「我家在利津」 is 东营市.
  */
 export class RegionRegistry implements RegionResolver {
   private readonly regions: Region[] = []
   /** Every spelling → region, longest first for matching in text. */
-  private spellings: [string, Region][] = []
+  private spellings: Spelling[] = []
+  private readonly ambiguous: Set<string>
+
+  constructor(ambiguousShort: readonly string[] = []) {
+    this.ambiguous = new Set(ambiguousShort)
+  }
 
   /** Loads content/regions.yaml. */
   static load(file: string): RegionRegistry {
     const data = loadYaml(file, RegionsFileSchema)
-    const reg = new RegionRegistry()
-    for (const r of data.regions) reg.add({ name: r.name, short: r.short, aliases: r.aliases, unitsPrefix: r.units_prefix, ...(r.province ? { province: r.province } : {}), ...(r.level ? { level: r.level } : {}) })
+    const reg = new RegionRegistry(data.ambiguous_short)
+    for (const r of data.regions) reg.add({ name: r.name, short: r.short, aliases: r.aliases, unitsPrefix: r.units_prefix, districts: r.districts, ...(r.province ? { province: r.province } : {}), ...(r.level ? { level: r.level } : {}) })
     return reg
   }
 
@@ -46,12 +95,22 @@ export class RegionRegistry implements RegionResolver {
     const known = this.byName(region.name)
     if (known) return known as Region
     const short = region.short ?? region.name.replace(/(市|区|县|旗)$/u, '')
-    const full: Region = { name: region.name, short, aliases: region.aliases ?? [], unitsPrefix: region.unitsPrefix ?? (region.name.endsWith('区') ? '区' : '市'), ...(region.province ? { province: region.province } : {}), ...(region.level ? { level: region.level } : {}) }
+    const districts = region.districts ?? []
+    const districtShorts = districts.map(districtShort).filter((s, i) => s !== districts[i] && Array.from(s).length >= 2 && !this.ambiguous.has(s))
+    const full: Region = { name: region.name, short, aliases: region.aliases ?? [], unitsPrefix: region.unitsPrefix ?? (region.name.endsWith('区') ? '区' : '市'), districts, districtShorts, ...(region.province ? { province: region.province } : {}), ...(region.level ? { level: region.level } : {}) }
     this.regions.push(full)
     this.spellings = this.regions
-      .flatMap((r) => [r.name, r.short, ...r.aliases].map((s) => [s, r] as [string, Region]))
-      .filter(([s]) => s.length >= 2)
-      .sort((a, b) => b[0].length - a[0].length)
+      .flatMap((r) => [
+        ...[r.name, r.short, ...r.aliases].map((text): Spelling => ({ text, region: r })),
+        ...r.districts.flatMap((d): Spelling[] => {
+          const s = districtShort(d)
+          const out: Spelling[] = [{ text: d, region: r, district: d }]
+          if (s !== d && Array.from(s).length >= 2) out.push({ text: s, region: r, district: d, afterRegionOnly: this.ambiguous.has(s) })
+          return out
+        }),
+      ])
+      .filter((s) => Array.from(s.text).length >= 2)
+      .sort((a, b) => b.text.length - a.text.length)
     return full
   }
 
@@ -62,18 +121,39 @@ export class RegionRegistry implements RegionResolver {
   byName(name: string): Region | undefined {
     const n = toSimplified(name.normalize('NFKC')).trim()
     if (!n) return undefined
-    return this.regions.find((r) => r.name === n || r.short === n || r.aliases.includes(n))
+    return this.regions.find((r) => r.name === n || r.short === n || r.aliases.includes(n)) ?? this.regions.find((r) => r.districts.some((d) => d === n || districtShort(d) === n))
+  }
+
+  /** Every spelling a question about this region may use: names, aliases, districts and their short forms. */
+  spellingsOf(region: Region): string[] {
+    return this.spellings.filter((s) => s.region === region).map((s) => s.text)
+  }
+
+  /** Every place named in `text`, in order, without overlaps (the longest spelling wins at a position). */
+  placesIn(text: string): PlaceMention[] {
+    const found: PlaceMention[] = []
+    for (const s of this.spellings) {
+      let from = 0
+      for (;;) {
+        const at = text.indexOf(s.text, from)
+        if (at < 0) break
+        from = at + 1
+        // 「城区」 alone is too common to mean 汕尾市城区 inside a longer word such as 「主城区」.
+        if (s.text === '城区' && at > 0) continue
+        if (found.some((f) => at < f.at + f.length && f.at < at + s.text.length)) continue
+        if (s.afterRegionOnly && !this.regionEndsAt(text, at, s.region)) continue
+        found.push({ region: s.region, ...(s.district ? { district: s.district } : {}), at, length: s.text.length })
+      }
+    }
+    return found.sort((a, b) => a.at - b.at)
   }
 
   findIn(text: string): Region | undefined {
-    let best: { at: number; len: number; region: Region } | undefined
-    for (const [s, r] of this.spellings) {
-      const at = text.indexOf(s)
-      if (at < 0) continue
-      // 「城区」 alone is too common to mean 汕尾市城区 inside a longer word such as 「主城区」.
-      if (s.length === 2 && s === '城区' && at > 0) continue
-      if (!best || at < best.at || (at === best.at && s.length > best.len)) best = { at, len: s.length, region: r }
-    }
-    return best?.region
+    return this.placesIn(text)[0]?.region
+  }
+
+  /** True when one of the region's own spellings ends right before `at` (乌海|海南). */
+  private regionEndsAt(text: string, at: number, region: Region): boolean {
+    return [region.name, region.short, ...region.aliases].some((n) => n.length >= 2 && text.slice(Math.max(0, at - n.length), at) === n)
   }
 }
