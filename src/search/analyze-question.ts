@@ -1,21 +1,23 @@
 import type { Region } from '../knowledge/region-registry.js'
 import { foldText } from './fold-text.js'
 import type { QueryVocabulary } from './query-vocabulary.js'
+import type { TypoFixer } from './typo-fixer.js'
 
 /**
  * What a question asks for, by its shape:
  * - `number`: 多少 / 几 / 比例 / 目标 … prefers a sentence with a figure;
  * - `lead`: 谁 / 哪个部门 / 牵头 … prefers lead-unit information;
  * - `definition`: 是什么意思 / 什么是 … prefers a defining sentence;
+ * - `list`: 哪些 / 都有啥 / 有什么做法 … prefers an enumeration, or the items of a section;
  * - `general`: anything else.
  */
-export type QuestionShape = 'number' | 'lead' | 'definition' | 'general'
+export type QuestionShape = 'number' | 'lead' | 'definition' | 'list' | 'general'
 
 /** A question ready for search. */
 export interface AnalyzedQuestion {
-  /** The folded question. */
+  /** The folded question (IME slips on the corpus's own words corrected). */
   folded: string
-  /** The topic words, with question words, region names and 「我们市」 words taken out (space-separated runs). */
+  /** The topic words, with question words, filler, region names and 「我们市」 words taken out (space-separated runs). */
   topic: string
   /** Terms added by the synonym map (plan wording for colloquial words). */
   expansions: string[]
@@ -24,19 +26,30 @@ export interface AnalyzedQuestion {
   shape: QuestionShape
   /** True when the question says 「我们市」「区里」 …: it is about the resident's own region. */
   mentionsOwnRegion: boolean
+  /** Words corrected as IME slips (公程 → 工程), for logs and tests. */
+  corrected: [string, string][]
 }
 
-const NUMBER_SHAPE = /多少|几[个项场次所名人年万千百倍家处]?|比例|百分之|多大|多高|多长|规模|数量|目标|达到/u
+const NUMBER_SHAPE = /多少|(?<!哪)几[个项场次所名人年万千百倍家处]?|比例|百分之|多大|多高|多长|规模|数量|目标|达到/u
 const LEAD_SHAPE = /谁|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|什么单位|牵头|负责|归.{0,6}管|主管|谁管/u
 const DEFINITION_SHAPE = /什么意思|是什么意思|什么是|指什么|是指|含义|定义|是啥|啥意思|啥是|咋理解|怎么理解/u
+const LIST_SHAPE = /哪些|哪几|都有啥|都有什么|有啥|有什么(做法|措施|举措|办法|安排|品牌|平台|活动|内容|任务|设施|项目|工程|行动)|什么(做法|措施|举措|办法|设施)|怎么安排|咋安排|怎么搞|咋弄|怎么弄|做了(些)?什么|办了啥|干了啥|包括什么|包括哪/u
+
+/** Escapes a string for a RegExp. */
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')
+}
 
 /**
- * Reads a question's shape and topic words. `regions` supplies the names to strip; `cut` is the word
- * segmenter (question words are dropped whole, so 「有效」 keeps its 「有」).
+ * Reads a question's shape and topic words. `regions` supplies the names to strip (districts included);
+ * `cut` is the word segmenter (question and filler words are dropped whole, so 「有效」 keeps its 「有」);
+ * `fixer`, when given, corrects one-character IME slips on the corpus's own words first.
  */
-export function analyzeQuestion(question: string, vocabulary: QueryVocabulary, regions: readonly Region[], cut: (text: string) => string[]): AnalyzedQuestion {
-  const folded = foldText(question)
-  const shape: QuestionShape = LEAD_SHAPE.test(folded) ? 'lead' : DEFINITION_SHAPE.test(folded) ? 'definition' : NUMBER_SHAPE.test(folded) ? 'number' : 'general'
+export function analyzeQuestion(question: string, vocabulary: QueryVocabulary, regions: readonly Region[], cut: (text: string) => string[], fixer?: TypoFixer): AnalyzedQuestion {
+  let folded = foldText(question)
+  const corrected = fixer ? fixer.fix(folded, cut) : []
+  for (const [from, to] of corrected) folded = folded.split(from).join(to)
+  const shape: QuestionShape = LEAD_SHAPE.test(folded) ? 'lead' : DEFINITION_SHAPE.test(folded) ? 'definition' : NUMBER_SHAPE.test(folded) ? 'number' : LIST_SHAPE.test(folded) ? 'list' : 'general'
   let text = folded
   let mentionsOwnRegion = false
   for (const w of vocabulary.regionWords) {
@@ -45,8 +58,11 @@ export function analyzeQuestion(question: string, vocabulary: QueryVocabulary, r
       text = text.split(w).join(' ')
     }
   }
-  const names = regions.flatMap((r) => [r.name, r.short, ...r.aliases].map(foldText)).filter((s) => s.length >= 2).sort((a, b) => b.length - a.length)
-  for (const n of names) if (text.includes(n)) text = text.split(n).join(' ')
+  const names = regions
+    .flatMap((r) => [r.name, r.short, ...r.aliases, ...(r.districts ?? []), ...(r.districtShorts ?? [])].map(foldText))
+    .filter((s) => s.length >= 2)
+    .sort((a, b) => b.length - a.length)
+  for (const n of names) if (text.includes(n)) text = text.replace(new RegExp(escape(n), 'gu'), ' ')
   const stop = new Set(vocabulary.questionWords)
   const words = cut(text)
   const topic = words
@@ -61,5 +77,5 @@ export function analyzeQuestion(question: string, vocabulary: QueryVocabulary, r
     for (const m of s.means) if (!expansions.includes(m)) expansions.push(m)
     alternatives.set(s.say, [...(alternatives.get(s.say) ?? []), ...s.means])
   }
-  return { folded, topic, expansions, alternatives, shape, mentionsOwnRegion }
+  return { folded, topic, expansions, alternatives, shape, mentionsOwnRegion, corrected }
 }

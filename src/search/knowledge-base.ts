@@ -6,6 +6,7 @@ import { analyzeQuestion, type AnalyzedQuestion } from './analyze-question.js'
 import { PlanIndex, type PlanShardJSON, type ShardStore } from './plan-index.js'
 import { loadQueryVocabulary, type QueryVocabulary } from './query-vocabulary.js'
 import { createTokenizer, domainDictionary, type ChineseTokenizer, type Tokenize } from './tokenizer.js'
+import { TypoFixer } from './typo-fixer.js'
 import { loadPlans } from '../knowledge/load-plans.js'
 import { NATIONAL } from '../knowledge/parse-plan.js'
 import type { Plan } from '../knowledge/plan.js'
@@ -48,13 +49,14 @@ export function loadKnowledgeBase(options: KnowledgeOptions): KnowledgeBase {
   const tokenizer = domainTokenizer(plans, vocabulary, regions, folder, options.logger)
   const index = new PlanIndex(plans, tokenizer.tokenize, fingerprint, folder ? fileShardStore(folder, options.logger) : undefined)
   const byRegion = new Map(plans.map((p) => [p.region, p]))
+  const fixer = new TypoFixer(() => plans.flatMap((p) => p.passages.flatMap((x) => [x.title, x.text])), tokenizer.cut, new Set(vocabulary.questionWords))
   return {
     plans,
     regions,
     index,
     vocabulary,
     tokenize: tokenizer.tokenize,
-    analyze: (question) => analyzeQuestion(question, vocabulary, regions.all(), tokenizer.cut),
+    analyze: (question) => analyzeQuestion(question, vocabulary, regions.all(), tokenizer.cut, fixer),
     planOf: (region) => byRegion.get(region),
   }
 }

@@ -1,0 +1,96 @@
+import { createRequire } from 'node:module'
+
+type PinyinOf = (text: string, options: { toneType: 'none'; type: 'array' }) => string[]
+
+let pinyinLib: PinyinOf | undefined
+
+/** Toneless pinyin of each character (pinyin-pro, loaded on first use so startup does not pay for it). */
+export function pinyinSyllables(text: string): string[] {
+  pinyinLib ??= (createRequire(import.meta.url)('pinyin-pro') as { pinyin: PinyinOf }).pinyin
+  return pinyinLib(text, { toneType: 'none', type: 'array' })
+}
+
+const CJK_ONLY = /^[\u3400-\u9fff]+$/u
+
+/**
+ * Corrects one-character IME slips on the corpus's own vocabulary: a stretch of the question that is
+ * no word of the plans but sounds exactly like one (公程 → 工程, 科普惯 → 科普馆) becomes that word. Only
+ * stretches the segmenter could not place are tried, the replacement differs in one character, and
+ * a stretch that occurs in the plans as written is left alone, so correct questions never change.
+ */
+export class TypoFixer {
+  private vocabulary?: { words: Map<string, number>; bySound: Map<string, string[]>; corpus: string }
+
+  /**
+   * @param texts the corpus (passage texts and titles), read on the first question that needs it.
+   * @param stopWords question and filler words, which are never part of a slip.
+   */
+  constructor(
+    private readonly texts: () => Iterable<string>,
+    private readonly cutCorpus: (text: string) => string[],
+    private readonly stopWords: ReadonlySet<string> = new Set(),
+  ) {}
+
+  /** The slips in a folded question, as [typed, meant] pairs (empty when none). */
+  fix(folded: string, cut: (text: string) => string[]): [string, string][] {
+    const tokens = cut(folded)
+    const out: [string, string][] = []
+    let run: string[] = []
+    const flush = (): void => {
+      if (run.join('').length >= 2) out.push(...this.fixRun(run.join('')))
+      run = []
+    }
+    for (const t of tokens) {
+      const unknown = CJK_ONLY.test(t) && !this.stopWords.has(t) && (t.length === 1 || !this.vocab().words.has(t))
+      if (unknown) run.push(t)
+      else flush()
+    }
+    flush()
+    return out
+  }
+
+  private fixRun(run: string): [string, string][] {
+    const { words, bySound, corpus } = this.vocab()
+    const out: [string, string][] = []
+    const chars = Array.from(run)
+    const sounds = pinyinSyllables(run)
+    for (let len = Math.min(4, chars.length); len >= 2; len--) {
+      for (let i = 0; i + len <= chars.length; i++) {
+        const typed = chars.slice(i, i + len).join('')
+        if (corpus.includes(typed) || out.some(([t]) => t.includes(typed) || typed.includes(t))) continue
+        const candidates = bySound.get(sounds.slice(i, i + len).join(' ')) ?? []
+        const meant = candidates.find((w) => differsInOne(w, typed) && (words.get(w) ?? 0) >= 2)
+        if (meant) out.push([typed, meant])
+      }
+    }
+    return out
+  }
+
+  private vocab(): NonNullable<TypoFixer['vocabulary']> {
+    if (this.vocabulary) return this.vocabulary
+    const words = new Map<string, number>()
+    const all: string[] = []
+    for (const text of this.texts()) {
+      all.push(text)
+      for (const w of this.cutCorpus(text)) if (w.length >= 2 && w.length <= 4 && CJK_ONLY.test(w)) words.set(w, (words.get(w) ?? 0) + 1)
+    }
+    const bySound = new Map<string, string[]>()
+    for (const w of [...words.keys()].sort((a, b) => words.get(b)! - words.get(a)!)) {
+      const key = pinyinSyllables(w).join(' ')
+      const list = bySound.get(key)
+      if (list) list.push(w)
+      else bySound.set(key, [w])
+    }
+    this.vocabulary = { words, bySound, corpus: all.join('\n') }
+    return this.vocabulary
+  }
+}
+
+function differsInOne(a: string, b: string): boolean {
+  const x = Array.from(a)
+  const y = Array.from(b)
+  if (x.length !== y.length) return false
+  let diff = 0
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) diff++
+  return diff === 1
+}
