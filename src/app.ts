@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { createBot, type Bot } from './core/bot.js'
+import { createBot, type Bot, type Router } from './core/bot.js'
 import { systemClock, type Clock } from './core/clock.js'
 import { silentLogger, type Logger } from './core/logger.js'
 import { packageRoot } from './core/package-root.js'
@@ -12,6 +12,7 @@ import { loadFraudKnowledge, type FraudKnowledge } from './fraud/fraud-knowledge
 import { loadKepuKnowledge } from './kepu/kepu-knowledge.js'
 import { loadKnowledgeBase, type KnowledgeBase } from './search/knowledge-base.js'
 import { SKILLS } from './skills.js'
+import { dialogueRouter } from './skills/dialogue-skill.js'
 import type { KepuSkill, SkillEnv, SkillRun } from './skills/skill-env.js'
 import type { Store } from './store/store.js'
 
@@ -94,9 +95,10 @@ export function createApp(options: AppOptions = {}): App {
   fraud()
   if (options.warm) knowledge().index.warm()
   if (options.warm) kepu()
-  const bot = createBot({ handlers: chain, clock, logger, users, regions: env.regions })
+  const router = dialogueRouter(env)
+  const bot = createBot({ handlers: chain, clock, logger, users, regions: env.regions, router })
   const warmUpQuestions = [...new Set(skills.flatMap((s) => s.warmUp ?? []))]
-  const ready = options.warm ? warmUp(chain.filter((h) => h.stage !== 'observe' && h.stage !== 'staff'), warmUpQuestions, clock, logger, env) : Promise.resolve()
+  const ready = options.warm ? warmUp(chain.filter((h) => h.stage !== 'observe' && h.stage !== 'staff'), warmUpQuestions, clock, logger, env, router) : Promise.resolve()
   return {
     bot,
     clock,
@@ -124,8 +126,8 @@ const WARM_UP_ROUNDS = 20
  * Answers the skills' warm-up questions on a throw-away bot (memory user state, no recorder, no
  * subscriptions) so that the first resident does not pay for the engine compiling each handler's code.
  */
-async function warmUp(handlers: NamedHandler[], questions: string[], clock: Clock, logger: Logger, env: SkillEnv): Promise<void> {
-  const bot = createBot({ handlers, clock, logger, users: new MemoryUserStateStore(16), regions: env.regions })
+async function warmUp(handlers: NamedHandler[], questions: string[], clock: Clock, logger: Logger, env: SkillEnv, router: Router): Promise<void> {
+  const bot = createBot({ handlers, clock, logger, users: new MemoryUserStateStore(16), regions: env.regions, router })
   // bot.handle never rejects: a failing handler becomes a polite reply. A few rounds let the engine
   // optimise the hot paths (tokenizer, index lookup, ranking), not just compile them once.
   for (let round = 0; round < WARM_UP_ROUNDS; round++) for (const text of questions) await bot.handle({ channel: 'warm-up', chatId: 'warm-up', userId: 'warm-up', isGroup: false, mentioned: true, forwarded: false, text })

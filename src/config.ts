@@ -85,6 +85,8 @@ const schema = z.object({
   KEPU_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Milliseconds `serve` waits for replies in flight on SIGTERM before exiting anyway. */
   KEPU_SHUTDOWN_GRACE_MS: int(0, 60_000).default(4000),
+  /** How residents reach a person (a phone number, a WeChat id): offered by 「转人工」 and when the bot cannot answer. */
+  KEPU_ADMIN_CONTACT: z.string().trim().min(1).max(200).optional(),
   /** The one HTTP server (webhooks, /healthz, /readyz): started when a route needs it or a port is set. */
   KEPU_HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
   KEPU_HTTP_PORT: int(0, 65535).optional(),

@@ -1,6 +1,7 @@
 import { calendarSkill } from './skills/calendar-skill.js'
 import { commandsSkill } from './skills/commands-skill.js'
 import { departmentsSkill } from './skills/departments-skill.js'
+import { dialogueSkill } from './skills/dialogue-skill.js'
 import { elderSkill } from './skills/elder-skill.js'
 import { fraudSkill } from './skills/fraud-skill.js'
 import { kepuSkill } from './skills/kepu-skill.js'
@@ -18,6 +19,7 @@ import { venuesSkill } from './skills/venues-skill.js'
  */
 export const SKILLS: readonly KepuSkill[] = [
   unansweredSkill,
+  dialogueSkill,
   commandsSkill,
   elderSkill,
   subscriptionsSkill,

@@ -3,7 +3,7 @@ import { msg } from '../core/messages-zh.js'
 import type { RegionRegistry } from '../knowledge/region-registry.js'
 
 const GREETING = /^(你好|您好|hi|hello|hey|在吗|在不在|嗨|哈喽|早上好|下午好|晚上好|喂)$/iu
-const HELP = /^(\/start|\/help|帮助|help|菜单|功能|使用说明|你能做什么|你会什么|你会做什么|你是谁|你能干什么|能干什么|有什么功能|怎么用|你可以做什么|你能帮我什么)$/iu
+const HELP = /^(\/start|\/help|帮助|help|菜单|主菜单|回主菜单|返回|返回菜单|0|功能|使用说明|你能做什么|你会什么|你会做什么|你是谁|你能干什么|能干什么|有什么功能|怎么用|你可以做什么|你能帮我什么)$/iu
 // Asking what the bot is for, in the many ways people do: 「你都能干啥」「这个机器人有什么用」「怎么使用」.
 const HELP_LOOSE = [
   /^(你|您|这个?(机器人|助手|小助手)?|科普助手)?(都|还)?(能|可以|会)(帮我|帮|为我|给我)?(做|干|查|问|提供|办)?(些|点)?(什么|啥|哪些)(事|事情|服务|功能|内容|问题)?(吗|呢|呀)?$/u,
@@ -33,7 +33,7 @@ export function createCommandHandler(deps: { regions: RegionRegistry }): Handler
     if (!text || !/[\p{L}\p{N}]/u.test(text)) return { text: msg('empty'), answered: false, intent: 'none' }
     const b = bare(text)
     // In 长辈模式 「菜单」「帮助」 mean the elder menu, which the elder-mode handler shows.
-    if (ctx.user.elder && /^(菜单|帮助|help|\/help|\/start|主菜单|功能)$/iu.test(b)) return next()
+    if (ctx.user.elder && /^(菜单|帮助|help|\/help|\/start|主菜单|回主菜单|返回|返回菜单|0|功能)$/iu.test(b)) return next()
     if (GREETING.test(b) || HELP.test(b) || HELP.test(text.trim()) || HELP_LOOSE.some((re) => re.test(b))) return helpReply(ctx.region?.name)
     if (ABOUT_BOT.test(b)) return { ...helpReply(ctx.region?.name), text: `我是科普助手，一个自动回复的程序，不是真人。内容来自各地全民科学素质行动方案、科普活动日历和防骗知识。\n${msg('help').split('\n').slice(1).join('\n')}` }
     if (THANKS.test(b)) return { text: '不客气！还有问题随时问我。遇到可疑电话或短信，记得打 96110 咨询。', answered: true, intent: 'help' }

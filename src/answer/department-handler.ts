@@ -1,5 +1,5 @@
 import type { Context, Handler, ReplyWithMore } from '../core/bot.js'
-import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
+import type { KnowledgeBase } from '../search/knowledge-base.js'
 import type { Action, Passage, Plan } from '../knowledge/plan.js'
 import { foldText } from '../search/fold-text.js'
 import { moreText, sourceLine, sourceRef } from './source-ref.js'
@@ -35,8 +35,11 @@ export function matchAction(question: string, actions: readonly Action[]): { act
  * Other questions pass to the plan search.
  */
 export function createDepartmentHandler(kb: KnowledgeBase): Handler {
+  /** The question being answered, remembered with the answer for follow-ups. */
+  let question = ''
   return async (ctx, next) => {
     if (!ctx.text || !TASK_ASK.test(ctx.text)) return next()
+    question = ctx.text
     const plans = ctx.region ? [kb.planOf(ctx.region.name)].filter((p): p is Plan => !!p) : kb.plans
     const asksTasks = /哪些(任务|工作|事|措施|内容)|什么(任务|工作|事|措施|内容)|负责什么|管什么|干什么|做什么|职责|具体(做|干|内容)/u.test(ctx.text)
     const unit = findUnit(ctx.text, plans)
@@ -79,6 +82,7 @@ export function createDepartmentHandler(kb: KnowledgeBase): Handler {
         sources,
         choices: [{ label: `${action.name}有哪些任务`, value: `${plan.region}${action.name}有哪些任务` }],
         ...(p ? { more: moreText(p, plan) } : {}),
+        remember: { question, region: plan.region, action: action.name, ...(p ? { passages: [p.id], cursor: p.id } : {}) },
       }
     }
     const lines = found.slice(0, 5).map(({ plan, action }) => `· ${plan.region}：${action.leads.join('、')}`)
@@ -87,6 +91,7 @@ export function createDepartmentHandler(kb: KnowledgeBase): Handler {
       answered: true,
       intent: 'department',
       sources,
+      remember: { question, action: first.action.name },
     }
   }
 
@@ -102,6 +107,7 @@ export function createDepartmentHandler(kb: KnowledgeBase): Handler {
       intent: 'department',
       sources: items.slice(0, 3).map((p) => sourceRef(p, plan)),
       ...(items.length > 5 ? { more: items.map((p, i) => `${i + 1}. ${p.title}（${p.ref}）`).join('\n') } : {}),
+      remember: { question, region: plan.region, action: action.name, list: items.map((p) => ({ label: p.title, passage: p.id })), ...(items[0] ? { passages: [items[0].id] } : {}) },
     }
   }
 
@@ -133,6 +139,7 @@ export function createDepartmentHandler(kb: KnowledgeBase): Handler {
       intent: 'department',
       sources: tasks.slice(0, 3).map((p) => sourceRef(p, plan)),
       ...(tasks.length > 3 ? { more: tasks.map((t) => `· ${taskLabel(t)}`).join('\n') } : {}),
+      remember: { question, region: plan.region, list: tasks.map((t) => ({ label: t.title, passage: t.id })) },
     }
   }
 }

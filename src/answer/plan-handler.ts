@@ -1,8 +1,10 @@
 import type { Handler, ReplyWithMore } from '../core/bot.js'
 import type { Choice } from '../core/reply.js'
-import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
+import type { KnowledgeBase } from '../search/knowledge-base.js'
 import type { AnalyzedQuestion } from '../search/analyze-question.js'
 import type { SearchHit } from '../search/plan-index.js'
+import { foldText } from '../search/fold-text.js'
+import type { Passage, Plan } from '../knowledge/plan.js'
 import { clipSentence } from './clip-sentence.js'
 import { moreText, sourceLine, sourceRef } from './source-ref.js'
 
@@ -30,21 +32,36 @@ export function createPlanHandler(kb: KnowledgeBase, options: PlanAnswerOptions 
     if (!ctx.text) return next()
     const q = kb.analyze(ctx.text)
     const region = ctx.region?.name
-    const hits = kb.index.search(q, { limit: region ? 3 : 12, ...(region ? { region } : {}) }).filter((h) => h.coverage >= minCoverage && h.score >= minScore)
+    const relevant = (h: SearchHit): boolean => h.coverage >= minCoverage && h.score >= minScore
+    const hits = preferAsked(kb.index.search(q, { limit: region ? 3 : 12, ...(region ? { region } : {}) }).filter(relevant), q)
     const best = hits[0]
-    if (!best) return next()
+    // The region's plan does not cover it: say so plainly, naming the region, and offer what other plans say.
+    if (!best) return region && !kb.index.isVague(q) ? (notCovered(ctx.text, q, region) ?? next()) : next()
     // A question of only common words gets an answer only from a sentence that defines its words.
     if (kb.index.isVague(q) && !definesTopic(best.sentence, q.topic)) return next()
     const terms = new Set(kb.tokenize(`${q.topic} ${q.expansions.join(' ')}`))
     const clip = (h: SearchHit, max: number): string => clipSentence(h.sentence, terms, kb.tokenize, max, q.shape === 'number')
 
     const perRegion = region ? [] : distinctRegions(hits, best.score)
-    if (perRegion.length > 1) return perRegionAnswer(kb, perRegion, clip)
+    if (perRegion.length > 1) return { ...perRegionAnswer(kb, perRegion, clip), remember: { question: ctx.text, passages: perRegion.map((h) => h.passage.id) } }
+
+    // 「多少」 answered by a sentence without a figure, where other plans have one: the plan does not say.
+    if (region && q.shape === 'number' && !/\d/u.test(best.sentence)) {
+      const honest = notCovered(ctx.text, q, region, (h) => /\d/u.test(h.sentence))
+      if (honest) return honest
+    }
 
     const plan = kb.planOf(best.passage.region)
+    const remember = { question: ctx.text, region: best.passage.region, passages: hits.map((h) => h.passage.id), cursor: best.passage.id, ...(best.passage.action ? { action: best.passage.action } : {}) }
+    // 「都有哪些…」 about a section with several items: a short numbered list, remembered for 「第二个」.
+    const section = q.shape === 'list' && plan ? sectionItems(plan, best.passage, q, kb.tokenize) : undefined
+    if (section) return listAnswer(kb, plan!, section, ctx.user.elder === true, remember)
+
     // 长辈模式: one short idea, no follow-up list.
     const elder = ctx.user.elder === true
-    const lines = [clip(best, elder ? Math.min(60, maxSentence) : maxSentence)]
+    // A list question answered by a sentence that lists nothing: the passage's enumerating sentence instead.
+    const listSentence = q.shape === 'list' && (best.sentence.match(/、/gu) ?? []).length < 2 ? enumeration(best.passage.text, terms, kb.tokenize) : undefined
+    const lines = [listSentence && listSentence !== best.sentence ? clipSentence(listSentence, terms, kb.tokenize, elder ? 60 : maxSentence) : clip(best, elder ? Math.min(60, maxSentence) : maxSentence)]
     if (q.shape === 'lead' && best.passage.leads.length) lines.push(`牵头：${best.passage.leads.join('、')}`)
     if (!region) lines[0] = `${best.passage.region}：${lines[0]}`
     lines.push(sourceLine(best.passage, plan))
@@ -59,9 +76,130 @@ export function createPlanHandler(kb: KnowledgeBase, options: PlanAnswerOptions 
       sources: hits.slice(0, 3).map((h) => sourceRef(h.passage, kb.planOf(h.passage.region))),
       ...(choices.length ? { choices } : {}),
       ...(hasMore ? { more: moreText(best.passage, plan) } : {}),
+      remember,
     }
     return reply
   }
+
+  /**
+   * 「神木市的方案里没有写这件事」 and what other plans say (up to two), when other plans answer it;
+   * `wanted` narrows what counts as an answer elsewhere (a figure for 「多少」). Undefined when none does.
+   */
+  function notCovered(question: string, q: AnalyzedQuestion, region: string, wanted: (h: SearchHit) => boolean = () => true): ReplyWithMore | undefined {
+    const others = distinctRegions(kb.index.search(q, { limit: 12 }).filter((h) => h.passage.region !== region && h.coverage >= minCoverage && h.score >= minScore && wanted(h)), 0)
+    if (!others.length) return undefined
+    const terms = new Set(kb.tokenize(`${q.topic} ${q.expansions.join(' ')}`))
+    const shown = others.slice(0, 2)
+    const what = q.shape === 'number' ? `没有写${topicPhrase(q)}的具体数字` : '里没有写这件事'
+    const lines = [`${region}的方案${what}。其他地方的方案是这样写的：`]
+    for (const h of shown) lines.push(`· ${h.passage.region}：${clipSentence(h.sentence, terms, kb.tokenize, 70, q.shape === 'number')}（${h.passage.ref || '原文'}）`)
+    return {
+      text: lines.join('\n'),
+      answered: true,
+      intent: 'plan',
+      sources: shown.map((h) => sourceRef(h.passage, kb.planOf(h.passage.region))),
+      remember: { question, region, passages: shown.map((h) => h.passage.id) },
+    }
+  }
+}
+
+// 「有啥品牌」「有哪些设施」: the word after the question word is what is asked for; generic words are not.
+const ASKED = /(?:有啥|有什么|有哪些|哪些|什么|啥|哪几个|哪几种)([\u4e00-\u9fff]{2,4}?)(?:吗|呢|啊|呀|$|[，,。？?！!])/u
+const GENERIC_ASKED = /^(做法|措施|举措|办法|安排|内容|东西|工作|活动|情况|事情|事儿|方面|地方|时候|意思|要求|规定|部门|单位)$/u
+
+/**
+ * Among answers about as good as the best, the first whose sentence carries the word asked for
+ * (「我们市的科普信息化有啥品牌」 → the sentence with 品牌), else the ranking as it was.
+ */
+function preferAsked(hits: SearchHit[], q: AnalyzedQuestion): SearchHit[] {
+  const asked = ASKED.exec(q.folded)?.[1]
+  const best = hits[0]
+  if (!asked || GENERIC_ASKED.test(asked) || !best || best.sentence.includes(asked)) return hits
+  const carrier = hits.find((h) => h.score >= best.score * 0.8 && h.sentence.includes(asked))
+  return carrier ? [carrier, ...hits.filter((h) => h !== carrier)] : hits
+}
+
+/** The topic words of a question as a short phrase for 「…没有写X的具体数字」. */
+function topicPhrase(q: AnalyzedQuestion): string {
+  const t = q.topic.replace(/\s+/gu, '')
+  return Array.from(t).length <= 12 ? t : Array.from(t).slice(0, 12).join('')
+}
+
+/** The share of a question's topic terms a text has. */
+function topicShare(text: string, topic: string[], tokenize: (s: string) => string[]): number {
+  if (!topic.length) return 0
+  const have = new Set(tokenize(foldText(text)))
+  return topic.filter((t) => have.has(t)).length / topic.length
+}
+
+/** A section of a plan listed item by item. */
+interface Section {
+  heading: string
+  items: Passage[]
+}
+
+const GENERIC_TITLE = /^(任务|措施|目标|主要任务|主要措施|重点任务|工作措施|内容)$/u
+
+/**
+ * The section a list question asks about: the heading above the answering passage that covers the
+ * question's topic at least as well as the passage's own title, when it holds two or more items.
+ */
+function sectionItems(plan: Plan, passage: Passage, q: AnalyzedQuestion, tokenize: (s: string) => string[]): Section | undefined {
+  const topic = [...new Set(tokenize(q.topic))]
+  const runs = q.topic.split(' ').filter(Boolean).map((r) => [...new Set(tokenize(r))])
+  const own = topicShare(passage.title, topic, tokenize)
+  for (let depth = passage.headings.length - 1; depth >= 0; depth--) {
+    const heading = passage.headings[depth]!
+    const share = topicShare(heading, topic, tokenize)
+    // Every part of the topic must be in the heading: 「科普信息化有啥品牌」 asks for 品牌, not the whole 科普信息化 section.
+    if (share < 0.5 || share < own || runs.some((r) => topicShare(heading, r, tokenize) < 0.5)) continue
+    const items = plan.passages.filter((p) => p.headings[depth] === heading && p.headings.slice(0, depth).join('/') === passage.headings.slice(0, depth).join('/'))
+    const distinct = items.filter((p, i) => items.findIndex((x) => x.text === p.text) === i)
+    if (distinct.length >= 2) return { heading, items: distinct }
+  }
+  return undefined
+}
+
+/** How an item of a section is named in a list: its title, or its first words when the title says nothing. */
+function itemLabel(p: Passage, section: Section, sameTitles: boolean): string {
+  const first = (p.text.match(/^[^。；;！!？?]+/u)?.[0] ?? p.text).trim()
+  const useTitle = !sameTitles && p.title && p.title !== section.heading && !GENERIC_TITLE.test(p.title) && !p.headings.includes(p.title)
+  const label = useTitle ? p.title : first
+  return Array.from(label).length > 34 ? `${Array.from(label).slice(0, 33).join('')}…` : label
+}
+
+const LIST_ITEMS = 6
+
+function listAnswer(kb: KnowledgeBase, plan: Plan, section: Section, elder: boolean, remember: NonNullable<ReplyWithMore['remember']>): ReplyWithMore {
+  const sameTitles = new Set(section.items.map((p) => p.title)).size === 1
+  const labels = section.items.map((p) => itemLabel(p, section, sameTitles))
+  const max = elder ? 3 : LIST_ITEMS
+  const lines = [`${plan.region}「${section.heading}」有${section.items.length}项：`]
+  labels.slice(0, max).forEach((l, i) => lines.push(`${i + 1}. ${l}`))
+  lines.push(sourceLine({ ...section.items[0]!, ref: section.items[0]!.ref.replace(/\s*›[^›]*$/u, '') || section.items[0]!.ref }, plan))
+  lines.push(`想看哪一项，回复「第二条」或数字${labels.length > max ? '；回复「更多」看其余各项' : ''}。`)
+  return {
+    text: lines.join('\n'),
+    answered: true,
+    intent: 'plan',
+    sources: section.items.slice(0, 3).map((p) => sourceRef(p, plan)),
+    ...(labels.length > max ? { more: labels.slice(max).map((l, i) => `${max + i + 1}. ${l}`).join('\n') } : {}),
+    remember: { ...remember, list: section.items.map((p, i) => ({ label: labels[i]!, passage: p.id })) },
+  }
+}
+
+/** The sentence of a passage that enumerates (「农技驿站、农村夜校、科普惠农服务站、农家书屋等」) and shares the question's terms. */
+function enumeration(text: string, terms: ReadonlySet<string>, tokenize: (s: string) => string[]): string | undefined {
+  let best: { s: string; score: number } | undefined
+  for (const raw of text.match(/[^。；;！!？?]+[。；;！!？?]?/gu) ?? []) {
+    const s = raw.trim()
+    const commas = (s.match(/、/gu) ?? []).length
+    if (commas < 2) continue
+    const shared = [...new Set(tokenize(foldText(s)))].filter((t) => terms.has(t)).length
+    const score = shared + Math.min(commas, 4) * 0.5
+    if (!best || score > best.score) best = { s, score }
+  }
+  return best?.s
 }
 
 /** True when the sentence defines the question's words: 「公民具备科学素质是指…」 for 「科学素质是啥」. */

@@ -1,5 +1,5 @@
 import type { Handler, ReplyWithMore } from '../core/bot.js'
-import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
+import type { KnowledgeBase } from '../search/knowledge-base.js'
 import type { Plan } from '../knowledge/plan.js'
 
 const ABOUT_PLAN = /方案|文件|纲要|规划|分工表/u

@@ -43,6 +43,27 @@ const AUDIENCE_WORDS: [RegExp, Audience[], string][] = [
   [/工人|职工|企业员工/, ['产业工人'], '面向职工'],
   [/干部|公务员/, ['领导干部和公务员'], '面向干部'],
 ]
+/** Activity words that, with an audience word, make a question about events: 「适合孩子的活动」「老人能去的讲座」. */
+const ACTIVITY = /活动|展览|展会|讲座|开放日|参观|科普(?:日|月|周|展|营|课)|大篷车|实验秀|夏令营|研学|体验|能去|可以去|去哪|去玩|好玩/
+
+/** The audience a question names (孩子 → 儿童, 青少年), with its label, or undefined. */
+export function audienceOf(text: string): { audiences: Audience[]; label: string } | undefined {
+  const picked = AUDIENCE_WORDS.find(([re]) => re.test(text))
+  return picked ? { audiences: picked[1], label: picked[2] } : undefined
+}
+
+/**
+ * True when a question asks what is on rather than what a plan says: an ask for events (有什么科普活动),
+ * or an audience with activity words (「有没有适合老年人的科普活动」「带孩子能去的活动」), and no plan words
+ * (牵头, 目标, 任务 …). The intent router uses it; the calendar answers such questions even without a date.
+ */
+export function asksForEvents(text: string): boolean {
+  const t = foldText(text)
+  if (PLAN_WORDS.test(t)) return false
+  if (EVENT_ASK.test(t)) return true
+  return !!audienceOf(t) && ACTIVITY.test(t) && /有|吗|哪|什么|啥|推荐|适合|能|可以/.test(t)
+}
+
 /** Filler that does not make a question long: 「丰收节呢？」 is still brief. */
 const FILLER = /[是的呢吗嘛啊呀了？?！!。，,请问一下查询告诉我想知道]/g
 
@@ -62,8 +83,13 @@ export function createCalendarHandler(deps: CalendarHandlerDeps): Handler {
   return async (ctx, next) => {
     // Traditional characters and full-width forms read like the simplified ones (防災減災日 → 防灾减灾日).
     const text = foldText(ctx.text)
-    if (!text || PLAN_WORDS.test(text)) return next()
     const today = dayOf(ctx.now)
+    const asked = ctx.dialogue?.events
+    // 「带孩子能去的有吗」 after a list of events: the same window, for that audience.
+    if (ctx.followUp?.kind === 'audience' && asked) {
+      return windowReply(ctx, text, calendar, { from: asked.from as LocalDay, to: asked.to as LocalDay, label: asked.label }, today)
+    }
+    if (!text || ctx.intent === 'plan' || (PLAN_WORDS.test(text) && ctx.intent !== 'event')) return next()
     const hit = calendar.matchObservance(text)
     const window = parseDateWindow(text, today)
     if (hit) {
@@ -83,9 +109,10 @@ export function createCalendarHandler(deps: CalendarHandlerDeps): Handler {
       return other.answered ? other : reply
     }
     if (window && EVENTS.test(text)) return windowReply(ctx, text, calendar, window, today)
-    if (!window && EVENT_ASK.test(text)) {
+    if (!window && (EVENT_ASK.test(text) || ctx.intent === 'event')) {
       return windowReply(ctx, text, calendar, { from: today, to: addDays(today, RECENT_DAYS - 1), label: '最近' }, today)
     }
+    if (window && ctx.intent === 'event') return windowReply(ctx, text, calendar, window, today)
     return next()
   }
 }
@@ -150,6 +177,7 @@ function windowReply(ctx: Context, text: string, calendar: Calendar, window: Dat
   const region = ctx.region?.name
   const picked = AUDIENCE_WORDS.find(([re]) => re.test(text))
   const audiences = picked?.[1]
+  const remember = { events: { from: window.from, to: window.to, label: window.label, ...(picked ? { audience: picked[2] } : {}) }, ...(ctx.region ? { region: ctx.region.name } : {}), question: ctx.text }
   const found = calendar.occurrences(window.from, window.to, { region, audiences })
   const all = tag ? found.filter((o) => o.event?.tags.includes(tag)) : found
   const locals = all.filter((o) => o.kind === 'local' && (!region || o.region === region))
@@ -168,7 +196,7 @@ function windowReply(ctx: Context, text: string, calendar: Calendar, window: Dat
     const later = tag ? after.find((o) => o.event?.tags.includes(tag)) : after[0]
     if (later) lines.push(`之后最近的是：${itemLine(later, thisYear, today, !region)}`)
     if (!ctx.region) lines.push('告诉我您在哪个地区（如「我在东营」），可以查本地活动。')
-    return { text: lines.join('\n'), answered: true, intent: 'event', events: later ? [toRef(later)] : [] }
+    return { text: lines.join('\n'), answered: true, intent: 'event', events: later ? [toRef(later)] : [], remember }
   }
 
   const limit = elder ? MAX_ITEMS_ELDER : MAX_ITEMS
@@ -179,13 +207,27 @@ function windowReply(ctx: Context, text: string, calendar: Calendar, window: Dat
   if (tail.length) lines.push(`还有${tail.length}项，回复「更多」查看。`)
   if (head.some((o) => o.kind === 'local')) lines.push(elder ? '以主办方通知为准。' : '本地活动时间地点以主办方通知为准。')
   else if (!ctx.region && !elder) lines.push('告诉我您在哪个地区（如「我在东营」），可以查本地活动。')
-  const reply: ReplyWithMore = { text: lines.join('\n'), answered: true, intent: 'event', events: ordered.slice(0, MAX_EVENT_REFS).map(toRef) }
+  // The list is remembered, so 「2」 or 「第二个」 opens its second entry.
+  const list = ordered.slice(0, limit + MAX_MORE_ITEMS).map((o) => ({ label: o.name, text: detailOf(o, thisYear, today) }))
+  const reply: ReplyWithMore = { text: lines.join('\n'), answered: true, intent: 'event', events: ordered.slice(0, MAX_EVENT_REFS).map(toRef), remember: { ...remember, list } }
   if (tail.length) {
     const rest = tail.slice(0, MAX_MORE_ITEMS).map((o, i) => `${limit + i + 1}. ${itemLine(o, thisYear, today, !region)}`)
     if (tail.length > MAX_MORE_ITEMS) rest.push(`……共${ordered.length}项，可以缩小时间范围再问，或订阅科普活动日历查看全部。`)
     reply.more = rest.join('\n')
   }
   return reply
+}
+
+/** What opening one entry of an events list shows: when, where, who it is for, what it is. */
+function detailOf(o: Occurrence, thisYear: number, today: LocalDay): string {
+  if (o.kind === 'local' && o.event) {
+    const e = o.event
+    const who = e.audiences?.length ? `\n适合：${e.audiences.join('、')}` : ''
+    const about = 'description' in e && typeof e.description === 'string' && e.description ? `\n${e.description}` : ''
+    return `${eventLine(o, thisYear)}${o.region ? `（${o.region}）` : ''}${who}${about}\n时间地点以主办方通知为准。`
+  }
+  const until = o.start > today ? `，还有${daysBetween(today, o.start)}天` : ''
+  return `${o.name}：${formatSpan(o.start, o.end, thisYear, { withYear: true })}${until}。${o.observance?.description ? `\n${o.observance.description}` : ''}`
 }
 
 function itemLine(o: Occurrence, thisYear: number, today: LocalDay, showRegion: boolean): string {

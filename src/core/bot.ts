@@ -6,7 +6,7 @@ import type { Logger } from './logger.js'
 import { msg } from './messages-zh.js'
 import type { Reply } from './reply.js'
 import type { NamedHandler } from './skill.js'
-import type { UserState, UserStateStore } from './user-state.js'
+import { liveDialogue, type DialogueState, type UserState, type UserStateStore } from './user-state.js'
 
 /** A region as the bot knows it (see content/regions.yaml). */
 export interface RegionRef {
@@ -24,11 +24,78 @@ export interface RegionResolver {
   findIn(text: string): RegionRef | undefined
 }
 
+/**
+ * What the router (run once, before the chain) makes of a message. Precedence is declared in the
+ * router (answer/intent-router.ts); handlers answer the intents that are theirs instead of guessing.
+ * - `smalltalk`: thanks, goodbye, 「好嘞」 inside a conversation;
+ * - `region`: the message only says where the resident lives (「俺家在利津」);
+ * - `followup`: it leans on the last answer (see `FollowUp`);
+ * - `mode`: a menu answer while 长辈模式 is on;
+ * - `check`: a message to examine as a possible scam (a pasted notice);
+ * - `event`, `department`, `plan`: questions for the calendar, the division of work, the plans;
+ * - `knowledge`: a science-knowledge question (knowledge cards).
+ * Handlers that answer by their own heuristics stand aside when the router decided another intent.
+ */
+export type RoutedIntent = 'smalltalk' | 'region' | 'followup' | 'mode' | 'check' | 'event' | 'department' | 'plan' | 'knowledge'
+
+/** The kinds of follow-up the router resolves against the dialogue state. */
+export type FollowUp =
+  /** The same question about another region (「那高平呢」): `Understanding.region` names it. */
+  | { kind: 'region' }
+  /** The next part of the last answer (「接着说」). */
+  | { kind: 'next' }
+  /** Item N of the list just shown (「第三条展开讲讲」「第二个」). */
+  | { kind: 'item'; n: number }
+  /** Who leads, or who else works on, what was just answered (「这个归谁管」「还有哪些单位配合」). */
+  | { kind: 'units'; who: 'lead' | 'partners' }
+  /** The last events question with another time window (「九月份呢」). */
+  | { kind: 'window' }
+  /** The last events question for an audience (「带孩子能去的有吗」). */
+  | { kind: 'audience' }
+  /** A new topic in the same region (「不对，我想问的是…」). */
+  | { kind: 'correction' }
+  /** What to do about the scam just checked (「那我该怎么办」). */
+  | { kind: 'advice' }
+  /** A bare number that is on no menu. */
+  | { kind: 'off-menu'; n: number }
+
+/** The router's reading of one message. Every field is optional: nothing means "as typed". */
+export interface Understanding {
+  intent?: RoutedIntent
+  followUp?: FollowUp
+  /** The question to answer instead of the text as typed (a follow-up resolved to a full question). */
+  text?: string
+  /** The region this message is about, over the question's and the remembered one. */
+  region?: RegionRef
+  /** The region (and district) the message says the resident lives in: saved, and confirmed in the reply. */
+  setRegion?: { region: RegionRef; district?: string }
+}
+
+/** What the router sees: the message as cleaned, the user state and the live dialogue. */
+export interface RouterInput {
+  readonly incoming: Incoming
+  readonly text: string
+  readonly now: Date
+  readonly user: Readonly<UserState>
+  readonly dialogue: DialogueState | undefined
+  readonly regionInQuestion: RegionRef | undefined
+  readonly region: RegionRef | undefined
+}
+
+/** Decides the intent of a message once, before the handler chain. */
+export type Router = (input: RouterInput) => Understanding
+
 /** What every handler gets for one message. Handlers may change `user`; the bot saves it afterwards. */
 export interface Context {
   readonly incoming: Incoming
-  /** The cleaned question (NFKC, no control characters, at most MAX_QUESTION_CHARS). */
+  /** The question to answer: the cleaned text (NFKC, no control characters, at most MAX_QUESTION_CHARS), or the router's resolution of a follow-up. */
   readonly text: string
+  /** The router's decision, when it made one. */
+  readonly intent?: RoutedIntent | undefined
+  /** The follow-up the router resolved, if the message is one. */
+  readonly followUp?: FollowUp | undefined
+  /** The conversation so far; undefined when there is none or it expired (DIALOGUE_TTL_MS). */
+  readonly dialogue?: DialogueState | undefined
   /** True when the input was cut. */
   readonly truncated: boolean
   /** The time to answer at. */
@@ -47,9 +114,13 @@ export interface Context {
 /** Produces the reply, or passes to the next handler. */
 export type Handler = (ctx: Context, next: () => Promise<Reply>) => Promise<Reply>
 
-/** What a handler may return besides the Reply: the rest of a long text, kept for 「更多」. */
+/**
+ * What a handler may return besides the Reply: the rest of a long text, kept for 「更多」, and what the
+ * dialogue state should hold after this answer (replaces it; absent: the state is kept as it was).
+ */
 export interface ReplyWithMore extends Reply {
   more?: string
+  remember?: Omit<DialogueState, 'at' | 'intent'>
 }
 
 export interface BotOptions {
@@ -62,6 +133,8 @@ export interface BotOptions {
   logger: Logger
   users: UserStateStore
   regions: RegionResolver
+  /** Decides the intent once before the chain (answer/intent-router.ts); absent: handlers decide. */
+  router?: Router
 }
 
 /** The core: one entry point, `handle(incoming) → Reply`. */
@@ -83,29 +156,56 @@ const failedIn = new WeakMap<object, string>()
  * down: the resident gets a friendly message and the log gets the error's code.
  */
 export function createBot(options: BotOptions): Bot {
-  const { clock, logger, users, regions } = options
+  const { clock, logger, users, regions, router } = options
   const handlers: NamedHandler[] = options.handlers.map((h, i) => (typeof h === 'function' ? { name: h.name || `handler#${i}`, stage: 'answer', handle: h } : h))
 
   async function handle(incoming: Incoming): Promise<Reply> {
     const key = userKey(incoming)
     const cleaned = cleanText(incoming.text)
-    const user: UserState = { ...(users.get(key) ?? {}) }
+    let stored: UserState | undefined
+    try {
+      stored = await users.get(key)
+    } catch (err) {
+      logger.warn({ code: errorCode(err) }, 'user state not read')
+    }
+    const user: UserState = { ...(stored ?? {}) }
+    const now = incoming.now ?? clock.now()
+    const dialogue = liveDialogue(user, now)
+    if (!dialogue) delete user.dialogue
     // A bare 「1」 picks the first numbered choice of the previous reply.
     const picked = /^\d{1,2}$/u.test(cleaned.text) ? user.choices?.[Number(cleaned.text) - 1] : undefined
-    const text = picked ? picked.value : cleaned.text
+    const typed = picked ? picked.value : cleaned.text
     const truncated = cleaned.truncated
-    const regionInQuestion = text ? regions.findIn(text) : undefined
     const given = incoming.region ? regions.byName(incoming.region) : undefined
     const remembered = user.region ? regions.byName(user.region) : undefined
+    const typedRegion = typed ? regions.findIn(typed) : undefined
+    let understood: Understanding = {}
+    if (router && typed) {
+      try {
+        understood = router({ incoming, text: typed, now, user, dialogue, regionInQuestion: typedRegion, region: typedRegion ?? given ?? remembered })
+      } catch (err) {
+        logger.warn({ code: errorCode(err) }, 'router failed; the chain decides')
+      }
+    }
+    if (understood.setRegion) {
+      user.region = understood.setRegion.region.name
+      if (understood.setRegion.district) user.district = understood.setRegion.district
+      else delete user.district
+    }
+    const text = understood.text ?? typed
+    const regionInQuestion = understood.text !== undefined ? (text ? regions.findIn(text) : undefined) : typedRegion
     const ctx: Context = {
       incoming,
       text,
+      intent: understood.intent,
+      followUp: understood.followUp,
+      dialogue,
       truncated,
-      now: incoming.now ?? clock.now(),
+      now,
       userKey: key,
       user,
       regionInQuestion,
-      region: regionInQuestion ?? given ?? remembered,
+      region: understood.region ?? understood.setRegion?.region ?? regionInQuestion ?? given ?? (user.region ? regions.byName(user.region) : undefined),
       log: logger,
     }
     let reply: ReplyWithMore
@@ -114,6 +214,10 @@ export function createBot(options: BotOptions): Bot {
     } catch (err) {
       logger.error({ code: errorCode(err), handler: failedIn.get(err as object) ?? 'unknown', channel: incoming.channel, err: err instanceof Error ? err.name : typeof err }, 'handler failed')
       return { text: msg('error'), answered: false, intent: 'none' }
+    }
+    if (understood.setRegion && reply.intent !== 'region' && !reply.silent) {
+      const { region, district } = understood.setRegion
+      reply = { ...reply, text: `${msg('regionSetShort').replace('{region}', district ? `${region.name}（${district}）` : region.name)}\n${reply.text}` }
     }
     return finish(ctx, reply, key)
   }
@@ -140,8 +244,8 @@ export function createBot(options: BotOptions): Bot {
       })
   }
 
-  function finish(ctx: Context, reply: ReplyWithMore, key: string): Reply {
-    const { more, ...out } = reply
+  async function finish(ctx: Context, reply: ReplyWithMore, key: string): Promise<Reply> {
+    const { more, remember, ...out } = reply
     // The one place that says a reply has more: adapters show 「更多」 from `hasMore` alone.
     if (more && !out.silent) {
       out.hasMore = true
@@ -153,9 +257,10 @@ export function createBot(options: BotOptions): Bot {
       if (out.choices?.length) ctx.user.choices = out.choices
       else delete ctx.user.choices
     }
+    if (!reply.silent) ctx.user.dialogue = nextDialogue(ctx, reply, remember)
     if (ctx.truncated && !out.silent) out.text = `${msg('truncated')}\n${out.text}`
     try {
-      users.set(key, ctx.user)
+      await users.set(key, ctx.user)
     } catch (err) {
       logger.warn({ code: errorCode(err) }, 'user state not saved')
     }
@@ -163,4 +268,15 @@ export function createBot(options: BotOptions): Bot {
   }
 
   return { handle }
+}
+
+/**
+ * The dialogue state after a reply: what the handler asked to remember (a new topic), else the state as
+ * it was (small talk, a decline, 「更多」 keep the topic); a scam check is remembered for 「那我该怎么办」.
+ */
+function nextDialogue(ctx: Context, reply: ReplyWithMore, remember: ReplyWithMore['remember']): DialogueState {
+  const scam = reply.fraud ? { scam: { risk: reply.fraud.risk, ...(reply.fraud.type ? { type: reply.fraud.type } : {}) } } : {}
+  // A scam check starts a new topic unless its handler says what to keep.
+  const base: Omit<DialogueState, 'at'> = remember ? { ...remember, intent: reply.intent } : reply.fraud ? { intent: reply.intent } : { ...(ctx.dialogue ?? {}) }
+  return { ...base, ...scam, at: ctx.now.toISOString() }
 }

@@ -33,6 +33,32 @@ const ADVICE_WORDS = /怎么办|咋办|能赚钱|能不能|可以[^，。？?]{0
 const MESSAGE_LOOK = /^【[^】]{1,20}】|https?:\/\/|www\.|[a-z0-9-]+\.(com|cn|cc|top|xyz|vip|net|icu)|您/i
 // Any sign that a message is a question, so that naming a scam type is asking about it.
 const QUESTION = /[吗呢?？]|什么|怎么|如何|咋|靠谱|真的|能不能|可以|要不要|是不是|会不会|哪些|注意|识别|防范|小心/
+// What a forwarded notice looks like, pasted without any request (see looksLikeNotice).
+const SENDER_TAG = /^\s*【[^】]{2,20}】/
+const LINK = /https?:\/\/|www\.|[a-z0-9-]+\.(com|cn|cc|top|xyz|vip|net|icu|org|info|club|shop|site)\b/i
+const PHONE = /(?<!\d)(1[3-9]\d{9}|400-?\d{3}-?\d{4}|0\d{2,3}-?\d{7,8}|95\d{3,4})(?!\d)/
+const MONEY = /[0-9一二两三四五六七八九十百千万]+\s*(元|块|万)|转账|汇款|打款|转给|转到|借钱|借我|垫付|付款|红包|赔付|理赔|退款|补贴|返利|领取|保证金|手续费|押金|养老金|医保|社保/
+const URGENT = /立即|马上|尽快|赶紧|赶快|急事|着急|今天内|当天|\d+\s*小时内|逾期|否则|冻结|停发|过期|作废|失效|最后一天|限时|速/
+// First person from someone the resident should know: a relative, a boss, an official, a "new number".
+const PERSONA = /^(喂[，,]?)?(我是|是我|这是我)|^(爸|妈|爷爷|奶奶|姥姥|姥爷|外公|外婆)[，,]?|我(换|改)了?(个|一个)?(新)?(手机)?(号|号码|微信)|这是我的?新(号|号码|微信)/
+const FORMAL = /您(的|好)|尊敬的|敬请|请(于|在|及时|点击|添加|联系|回复|拨打)|特此通知/
+
+/**
+ * True when a message reads like a notice or a message forwarded from someone else, pasted without
+ * 「帮我看看」: a sender tag 【…】, a link, a relative or an official writing in the first person about
+ * money, or money with urgency and a way to reach them. Such a message is checked as a possible scam.
+ * Questions (「…吗」「怎么…」) and short texts are not notices.
+ */
+export function looksLikeNotice(text: string): boolean {
+  const t = text.trim()
+  if (Array.from(t).length < 15) return false
+  if (SENDER_TAG.test(t) || LINK.test(t)) return true
+  const money = MONEY.test(t)
+  if (PERSONA.test(t) && money) return true
+  if (money && URGENT.test(t) && (PHONE.test(t) || FORMAL.test(t))) return true
+  return false
+}
+
 const TIPS_PAGE = /^防骗提醒\s*(?:第\s*)?(\d{1,2})?\s*条?$/
 const CLAUSE = /[，,。；;！!？?\s]+/
 
@@ -54,6 +80,9 @@ export function readFraudAsk(text: string, forwarded: boolean, knowledge: FraudK
   const request = CHECK_REQUEST.test(t)
   const pasted = request ? pastedPart(t) : undefined
   if (pasted) return { kind: 'check', source: 'pasted', check: checkMessage(pasted, knowledge) }
+
+  // A notice pasted as it came (【医保局】…, a link, a "relative" asking for money) is checked as it is.
+  if (looksLikeNotice(t)) return { kind: 'check', source: 'unasked', check: checkMessage(t, knowledge) }
 
   if (PLAN_QUESTION.test(t) && !INCIDENT.test(t)) return { kind: 'pass' }
   if (WHEN_QUESTION.test(t) && WHEN_SUBJECT.test(t) && !INCIDENT.test(t)) return { kind: 'pass' }
