@@ -12,6 +12,7 @@ import { splitMessage } from '../shared/split-message.js'
 import { abortableSleep } from '../shared/wait.js'
 import { Keyboards } from './keyboard.js'
 import { toDeliveryError } from './to-delivery-error.js'
+import { isTelegramGroupAdmin } from './group-admin.js'
 import { toIncoming, type BotIdentity, type MappedUpdate, type TgUpdate } from './to-incoming.js'
 import { telegramWebhookRoute } from './webhook-route.js'
 
@@ -107,6 +108,11 @@ export class TelegramAdapter implements Adapter {
         logger: this.log,
       }),
     ]
+  }
+
+  /** Whether a user is the creator or an administrator of a group (getChatMember, group-admin.ts); false when unsure. */
+  isGroupAdmin(chatId: string, userId: string): Promise<boolean> {
+    return isTelegramGroupAdmin((method, payload) => this.callWithTimeout(method, payload), chatId, userId, this.log)
   }
 
   /** The bot's identity (after start). */
@@ -324,7 +330,7 @@ export class TelegramAdapter implements Adapter {
     }
   }
 
-  private async callWithTimeout(method: 'sendMessage', payload: Record<string, unknown>): Promise<unknown> {
+  private async callWithTimeout(method: 'sendMessage' | 'getChatMember', payload: Record<string, unknown>): Promise<unknown> {
     const abort = new AbortController()
     const timer = setTimeout(() => abort.abort(), this.opts.sendTimeoutMs ?? 15_000)
     // Past the shutdown grace period a hanging request is given up too.

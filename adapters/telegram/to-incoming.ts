@@ -95,9 +95,25 @@ export function toIncoming(update: TgUpdate, me: BotIdentity): MappedUpdate {
   return { kind: 'skip', reason: 'unsupported' }
 }
 
+/** A Bot API user id: a positive integer (JSON number). A string, a fraction or a negative id is forged. */
+function isUserId(id: unknown): id is number {
+  return typeof id === 'number' && Number.isSafeInteger(id) && id > 0
+}
+
+/** A Bot API chat id: a non-zero integer (groups are negative). */
+function isChatId(id: unknown): id is number {
+  return typeof id === 'number' && Number.isSafeInteger(id) && id !== 0
+}
+
 function fromMessage(m: TgMessage, me: BotIdentity): MappedUpdate {
-  if (!m.chat || typeof m.chat.id !== 'number') return { kind: 'skip', reason: 'unsupported' }
+  if (!m.chat || !isChatId(m.chat.id)) return { kind: 'skip', reason: 'unsupported' }
   if (m.chat.type === 'channel') return { kind: 'skip', reason: 'channel' }
+  // Who wrote it must be stated and well-formed: a message without `from` (and without the sender_chat
+  // Telegram sets for anonymous admins and channels), or with an id that is not a positive number, is
+  // not taken on someone's behalf, least of all the chat's.
+  if (m.from !== undefined && (typeof m.from !== 'object' || m.from === null || !isUserId(m.from.id))) return { kind: 'skip', reason: 'unsupported' }
+  if (m.sender_chat !== undefined && (typeof m.sender_chat !== 'object' || m.sender_chat === null || !isChatId(m.sender_chat.id))) return { kind: 'skip', reason: 'unsupported' }
+  if (!m.from && !m.sender_chat) return { kind: 'skip', reason: 'unsupported' }
   const sender = m.sender_chat && !m.from ? undefined : m.from
   if (sender?.is_bot && sender.username !== 'GroupAnonymousBot') return { kind: 'skip', reason: 'from-bot' }
   const isGroup = m.chat.type === 'group' || m.chat.type === 'supergroup'
@@ -121,7 +137,7 @@ function fromMessage(m: TgMessage, me: BotIdentity): MappedUpdate {
   }
   if (!addressed) return { kind: 'skip', reason: 'not-addressed' }
   // In a group the sender may be a channel or an anonymous admin: sender_chat identifies them.
-  const userId = String(m.sender_chat && (!m.from || m.from.username === 'GroupAnonymousBot') ? m.sender_chat.id : (m.from?.id ?? m.chat.id))
+  const userId = String(m.sender_chat && (!m.from || m.from.username === 'GroupAnonymousBot') ? m.sender_chat.id : m.from!.id)
   const incoming: Incoming = {
     channel: CHANNEL,
     chatId: String(m.chat.id),
@@ -137,7 +153,8 @@ function fromMessage(m: TgMessage, me: BotIdentity): MappedUpdate {
 }
 
 function fromCallback(q: TgCallbackQuery, me: BotIdentity): MappedUpdate {
-  if (!q.from || typeof q.from.id !== 'number') return { kind: 'skip', reason: 'unsupported', callbackQueryId: q.id }
+  if (!q.from || typeof q.from !== 'object' || !isUserId(q.from.id)) return { kind: 'skip', reason: 'unsupported', callbackQueryId: q.id }
+  if (q.message?.chat !== undefined && !isChatId(q.message.chat?.id)) return { kind: 'skip', reason: 'unsupported', callbackQueryId: q.id }
   if (q.from.id === me.id) return { kind: 'skip', reason: 'from-bot', callbackQueryId: q.id }
   const chat = q.message?.chat
   if (typeof q.data !== 'string' || !q.data) return { kind: 'skip', reason: 'unsupported', callbackQueryId: q.id }

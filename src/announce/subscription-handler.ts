@@ -1,14 +1,25 @@
 import type { Context, Handler } from '../core/bot.js'
 import type { Reply } from '../core/reply.js'
 import type { SubscriptionStore } from '../store/store.js'
+import type { AdminList } from './admins.js'
 import { isStaffCommand, runStaffCommand, type StaffCommandDeps } from './staff-commands.js'
 import { topicById, topicIn, TOPICS, type Topic } from './topics.js'
+
+/** Whether a user administers a group, asked of the platform (Telegram getChatMember); false when it cannot tell. */
+export type GroupAdminCheck = (channel: string, chatId: string, userId: string) => Promise<boolean>
 
 export interface SubscriptionHandlerDeps {
   store: SubscriptionStore
   /** Staff commands (/announce, /broadcast) in chat; without it they pass to the next handler. */
   staff?: StaffCommandDeps
+  /** Bot admins (KEPU_ADMINS), who may unsubscribe any group; default the staff's list. */
+  admins?: AdminList
+  /** The platform's word on group admins; without it only bot admins may unsubscribe a group. */
+  isGroupAdmin?: GroupAdminCheck
 }
+
+/** The reply to a group member who is not an admin asking to unsubscribe the group. */
+export const GROUP_ADMIN_ONLY = '只有群主或群管理员可以退订本群的推送。'
 
 const LIST = /^\/subscriptions\b|我的订阅|查看订阅|订阅了(什么|哪些)/
 const UNSUBSCRIBE = /^\/unsubscribe\b|退订|取消订阅|不要再?(推送|发)了?/
@@ -26,7 +37,8 @@ function reply(text: string, extra: Partial<Reply> = {}): Reply {
  * /subscribe, /unsubscribe, /subscriptions commands; plus staff commands when `staff` is given.
  * A subscription belongs to the chat (a group subscribes as a group) and remembers ctx.region.
  * 「退订」 removes the subscription and cancels the chat's queued messages in the same transaction,
- * so nothing more is sent from that moment.
+ * so nothing more is sent from that moment. In a group only a group admin (asked of the platform) or a
+ * bot admin (KEPU_ADMINS) may unsubscribe: the subscription is the group's, not the member's.
  */
 export function createSubscriptionHandler(deps: SubscriptionHandlerDeps): Handler {
   const { store } = deps
@@ -63,10 +75,27 @@ export function createSubscriptionHandler(deps: SubscriptionHandlerDeps): Handle
     return reply(`${isNew ? '已为您订阅' : '您已订阅'}「${topic.label}」${where}：${topic.when}。发送「退订」可随时取消。`)
   }
 
-  function unsubscribe(ctx: Context): Reply {
+  /** A group's subscriptions are changed by its admins or a bot admin only; never on a missing sender. */
+  async function mayManageGroup(ctx: Context): Promise<boolean> {
+    const { channel, chatId, userId } = ctx.incoming
+    if (!userId) return false
+    if ((deps.admins ?? deps.staff?.admins)?.has(channel, userId)) return true
+    if (!deps.isGroupAdmin) return false
+    try {
+      return await deps.isGroupAdmin(channel, chatId, userId)
+    } catch {
+      return false
+    }
+  }
+
+  async function unsubscribe(ctx: Context): Promise<Reply> {
     const { channel, chatId } = ctx.incoming
     const subs = store.subscriptionsOf(channel, chatId)
     if (subs.length === 0) return reply('您目前没有订阅，不会收到推送。')
+    if (ctx.incoming.isGroup && !(await mayManageGroup(ctx))) {
+      ctx.log.info({ code: 'E_PERMISSION', channel }, 'subscription: group unsubscribe refused (not an admin)')
+      return reply(GROUP_ADMIN_ONLY)
+    }
     const named = topicIn(ctx.text.replace(UNSUBSCRIBE, ''))
     let topic: Topic | undefined
     if (ALL.test(ctx.text) || (!named && subs.length === 1)) {

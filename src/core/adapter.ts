@@ -31,4 +31,9 @@ export interface Adapter {
   send(message: Outgoing): Promise<SendReceipt>
   /** Routes the adapter needs on the HTTP server (a webhook); mounted by `serve` before `start`. */
   routes?(): HttpRoute[]
+  /**
+   * Whether a user is an administrator (or the creator) of a group, asked of the platform (Telegram
+   * getChatMember). Resolves false when it cannot tell; never rejects. Absent: the platform cannot say.
+   */
+  isGroupAdmin?(chatId: string, userId: string): Promise<boolean>
 }

@@ -7,16 +7,17 @@ import { createSubscriptionHandler } from '../announce/subscription-handler.js'
 import type { TemplateContent } from '../announce/template.js'
 import { TOPICS } from '../announce/topics.js'
 import { weeklyUnansweredDigest } from '../announce/unanswered-report.js'
-import type { KepuSkill, SkillEnv } from './skill-env.js'
+import type { KepuSkill, SkillEnv, SkillRun } from './skill-env.js'
 
 /** Live content for templates, loaded on the first preview or firing rather than at start. */
 function lazyContent(env: SkillEnv): TemplateContent {
   let live: TemplateContent | undefined
-  const content = (): TemplateContent => (live ??= createLiveContent({ calendar: env.calendar(), fraud: env.fraud() }))
+  const content = (): TemplateContent => (live ??= createLiveContent({ calendar: env.calendar(), fraud: env.fraud(), cards: () => env.kepu().cards }))
   return {
     weekEvents: (region, now) => content().weekEvents(region, now),
     nextObservance: (now) => content().nextObservance(now),
     dailyTip: (now) => content().dailyTip(now),
+    dailyKepu: (now) => content().dailyKepu?.(now) ?? '',
     upcomingObservances: (now, days) => content().upcomingObservances?.(now, days) ?? [],
   }
 }
@@ -42,11 +43,15 @@ export const subscriptionsSkill: KepuSkill = {
     const admins = AdminList.parse(env.config.KEPU_ADMINS.join(','))
     // The worker exists once `serve` starts it; a chat broadcast before that is picked up at start.
     let wake: () => void = () => {}
+    // Group admins are asked of the adapter the message came through (Telegram getChatMember), once running.
+    let adapters: SkillRun['adapters'] = new Map()
+    const isGroupAdmin = async (channel: string, chatId: string, userId: string): Promise<boolean> => (await adapters.get(channel)?.isGroupAdmin?.(chatId, userId)) === true
     return {
       topics,
       staffCommands,
-      handlers: [{ name: 'subscriptions', stage: 'staff', handle: createSubscriptionHandler({ store, staff: { announcements, admins, onQueued: () => wake() } }) }],
+      handlers: [{ name: 'subscriptions', stage: 'staff', handle: createSubscriptionHandler({ store, admins, isGroupAdmin, staff: { announcements, admins, onQueued: () => wake() } }) }],
       async start(run) {
+        adapters = run.adapters
         const runtime = createAnnounceRuntime({
           store: run.store,
           adapters: [...run.adapters.values()],
@@ -62,6 +67,7 @@ export const subscriptionsSkill: KepuSkill = {
         wake = () => runtime.worker.wake()
         return async () => {
           wake = () => {}
+          adapters = new Map()
           await runtime.stop()
         }
       },

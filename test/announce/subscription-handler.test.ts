@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { AdminList } from '../../src/announce/admins.js'
 import { createAnnouncements } from '../../src/announce/announcements.js'
-import { createSubscriptionHandler } from '../../src/announce/subscription-handler.js'
+import { createSubscriptionHandler, GROUP_ADMIN_ONLY } from '../../src/announce/subscription-handler.js'
 import { createBot, type RegionResolver } from '../../src/core/bot.js'
 import { FakeClock } from '../fakes/fake-clock.js'
 import type { Incoming } from '../../src/core/incoming.js'
@@ -21,14 +21,18 @@ afterEach(() => {
   for (const s of stores.splice(0)) s.close()
 })
 
-function setup() {
+function setup(groupAdmins: (chatId: string, userId: string) => Promise<boolean> = async () => false) {
   const store = openSqliteStore({ file: ':memory:' })
   stores.push(store)
   const clock = new FakeClock(fromLocal(2026, 9, 13, 12))
   const logger = new MemoryLogger()
   const announcements = createAnnouncements({ store, content: fakeContent(), clock, regions })
   let woken = 0
-  const handler = createSubscriptionHandler({ store, staff: { announcements, admins: AdminList.parse('telegram:42'), onQueued: () => woken++ } })
+  const handler = createSubscriptionHandler({
+    store,
+    isGroupAdmin: (channel, chatId, userId) => (channel === 'telegram' ? groupAdmins(chatId, userId) : Promise.resolve(false)),
+    staff: { announcements, admins: AdminList.parse('telegram:42'), onQueued: () => woken++ },
+  })
   const bot = createBot({ handlers: [handler], clock, logger, users: store.users, regions })
   const say = (text: string, over: Partial<Incoming> = {}) =>
     bot.handle({ channel: 'telegram', chatId: '7', userId: '7', isGroup: false, mentioned: true, forwarded: false, text, ...over })
@@ -40,7 +44,7 @@ describe('subscriptions', () => {
     const { say } = setup()
     const r = await say('订阅')
     expect(r.intent).toBe('subscribe')
-    expect(r.choices?.map((c) => c.label)).toEqual(['本地区活动周报', '活动提醒', '每日防骗提醒'])
+    expect(r.choices?.map((c) => c.label)).toEqual(['本地区活动周报', '活动提醒', '每日防骗提醒', '每日科普'])
     expect(r.text).toContain('1. 本地区活动周报')
   })
 
@@ -138,4 +142,46 @@ describe('staff commands in chat', () => {
     expect(woken()).toBe(1)
     expect(store.reports(new Date(0))[0]).toMatchObject({ total: 2, pending: 2 })
   })
+
+  it('in a group, only a group admin or a bot admin may unsubscribe the group', async () => {
+    const checked: string[] = []
+    const { say, store } = setup(async (chatId, userId) => {
+      checked.push(`${chatId}/${userId}`)
+      if (userId === 'boom') throw new Error('network')
+      return chatId === '-100' && userId === '8'
+    })
+    const inGroup = (userId: string) => ({ chatId: '-100', userId, isGroup: true })
+    const sub = () => store.subscribe({ channel: 'telegram', chatId: '-100', isGroup: true, topic: 'fraud-tip', region: undefined }, new Date())
+    sub()
+    for (const userId of ['7', '', 'boom', '-100']) {
+      expect((await say('全部退订', inGroup(userId))).text).toBe(GROUP_ADMIN_ONLY)
+      expect((await say('退订', inGroup(userId))).text).toBe(GROUP_ADMIN_ONLY)
+    }
+    expect(store.subscriptionsOf('telegram', '-100')).toHaveLength(1)
+    expect(checked).not.toContain('-100/')
+    expect((await say('全部退订', inGroup('8'))).text).toContain('已为您退订全部推送')
+    sub()
+    expect((await say('退订', inGroup('42'))).text).toContain('已为您退订全部推送')
+    expect(store.subscriptionsOf('telegram', '-100')).toEqual([])
+    // Anyone may still list the group's subscriptions; a private chat needs no admin.
+    sub()
+    expect((await say('我的订阅', inGroup('7'))).text).toContain('每日防骗提醒')
+    store.subscribe({ channel: 'telegram', chatId: '7', topic: 'fraud-tip', region: undefined }, new Date())
+    expect((await say('退订')).text).toContain('已为您退订全部推送')
+  })
 })
+
+describe('AdminList', () => {
+  it('compares validated ids as strings: a malformed or missing id is never an admin', () => {
+    const admins = AdminList.parse('telegram:42, wechat:wxid_abc')
+    expect(admins.has('telegram', '42')).toBe(true)
+    for (const id of ['042', '42 ', ' 42', '+42', '-42', '42.0', '4e1', '', undefined]) expect(admins.has('telegram', id)).toBe(false)
+    expect(admins.has('wechat', 'wxid_abc')).toBe(true)
+    expect(admins.has('wechat', 'wxid_abc ')).toBe(false)
+    expect(admins.has('console', '42')).toBe(false)
+    expect(() => AdminList.parse('telegram:abc')).toThrow(/KEPU_ADMINS: "telegram:abc": a Telegram user id is a positive number/)
+    expect(() => AdminList.parse('telegram:-5')).toThrow(/KEPU_ADMINS/)
+    expect(() => AdminList.parse('42')).toThrow(/channel:userId/)
+  })
+})
+

@@ -221,6 +221,12 @@ export class FakeBotApi extends EventEmitter {
     return this
   }
 
+  /** Sets a user's status in a chat, as getChatMember reports it (creator, administrator, member, left …). */
+  setChatMember(chatId: string | number, userId: number, status: string): this {
+    this.members.set(`${chatId}:${userId}`, status)
+    return this
+  }
+
   /** Removes every scripted rule that is left. */
   clearScript(): this {
     this.rules.length = 0
@@ -421,9 +427,19 @@ export class FakeBotApi extends EventEmitter {
     return undefined
   }
 
+  /** getChatMember answers: `chatId:userId` → status. */
+  private readonly members = new Map<string, string>()
+
   /** Method handlers: return the status when answered synchronously, undefined when answering later. */
   private readonly methods: Record<string, (p: Record<string, unknown>, res: ServerResponse, entry: RecordedRequest) => number | undefined> = {
     getme: (_p, res) => this.ok(res, this.botUser),
+    getchatmember: (p, res) => {
+      const userId = Number(p.user_id)
+      if (!Number.isSafeInteger(userId) || userId <= 0) return this.answerError(res, 400, 'Bad Request: invalid user_id specified')
+      const status = this.members.get(`${String(p.chat_id)}:${userId}`)
+      if (!status) return this.answerError(res, 400, 'Bad Request: user not found')
+      return this.ok(res, { user: { id: userId, is_bot: false, first_name: 'U' }, status })
+    },
     logout: (_p, res) => this.ok(res, true),
     close: (_p, res) => this.ok(res, true),
     getupdates: (p, res, entry) => this.getUpdates(p, res, entry),

@@ -73,4 +73,28 @@ describe('telegram toIncoming (recorded updates)', () => {
     const odd: unknown[] = [{ update_id: 1 }, { update_id: 2, message: {} }, { update_id: 3, message: { chat: { id: 'x' } } }, { update_id: 4, callback_query: { id: 'q' } }, { update_id: 5, poll: {} }]
     for (const u of odd) expect(toIncoming(u as TgUpdate, me).kind).toBe('skip')
   })
+
+  it('never takes a message on behalf of someone it does not name: no from, or a from.id that is not a positive number', () => {
+    const base = fixture('private-text')
+    const message = base.message!
+    const chatId = message.chat.id
+    const variants: unknown[] = [
+      { ...message, from: undefined },
+      { ...message, from: { id: String(chatId), is_bot: false } },
+      { ...message, from: { id: `${chatId}abc`, is_bot: false } },
+      { ...message, from: { id: -chatId, is_bot: false } },
+      { ...message, from: { id: 1.5, is_bot: false } },
+      { ...message, from: { id: 0, is_bot: false } },
+      { ...message, from: null },
+      { ...message, from: 'admin' },
+      { ...message, chat: { ...message.chat, id: String(chatId) } },
+    ]
+    for (const m of variants) expect(toIncoming({ update_id: 1, message: m } as TgUpdate, me)).toEqual({ kind: 'skip', reason: 'unsupported' })
+    // A button press with a string id is refused the same way.
+    const cb = fixture('callback-query')
+    expect(toIncoming({ ...cb, callback_query: { ...cb.callback_query!, from: { id: '5012345678' } } } as unknown as TgUpdate, me)).toMatchObject({ kind: 'skip', reason: 'unsupported' })
+    // The valid message still maps, keyed by its sender's digits.
+    expect(toIncoming(base, me)).toMatchObject({ kind: 'incoming', incoming: { userId: String(message.from!.id) } })
+  })
 })
+
