@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import type { Config } from './config.js'
 import type { Adapter } from './core/adapter.js'
 import type { Logger } from './core/logger.js'
+import { TELEGRAM_LIMITS } from './core/rate-limiter.js'
 
 /**
  * Builds the adapters the configuration names. Platform SDKs are loaded only for the adapters in use
@@ -29,7 +30,9 @@ export async function createAdapters(config: Config, logger: Logger, hooks: { on
           logger,
           pollTimeoutS: config.TELEGRAM_POLL_TIMEOUT_S,
           sendTimeoutMs: config.TELEGRAM_SEND_TIMEOUT_MS,
-          maxRetryAfterS: config.TELEGRAM_MAX_RETRY_AFTER_S,
+          // One budget for the account: replies, alerts and announcements share it.
+          limits: { ...TELEGRAM_LIMITS, perSecond: config.KEPU_TELEGRAM_RATE },
+          maxReplyAgeMs: config.KEPU_REPLY_MAX_AGE_S * 1000,
           stopGraceMs: config.KEPU_SHUTDOWN_GRACE_MS,
           ...(hooks.onBlocked ? { onBlocked: (chatId: string) => hooks.onBlocked!('telegram', chatId) } : {}),
           ...(webhook ? { webhook } : {}),

@@ -102,8 +102,8 @@ const schema = z.object({
   TELEGRAM_WEBHOOK_PATH: z.string().trim().regex(/^\//, 'expected a path starting with /').optional(),
   TELEGRAM_POLL_TIMEOUT_S: int(0, 50).default(30),
   TELEGRAM_SEND_TIMEOUT_MS: int(100, 600_000).default(15_000),
-  /** The longest retry_after the reply path waits out before giving up on that reply. */
-  TELEGRAM_MAX_RETRY_AFTER_S: int(0, 3600).default(60),
+  /** A reply not sendable for this long (flood limits, outage) is dropped and counted, not sent stale. */
+  KEPU_REPLY_MAX_AGE_S: int(10, 86_400).default(600),
 
   WECHATY_PUPPET: z.string().trim().min(1).default('wechaty-puppet-wechat4u'),
   WECHATY_PUPPET_SERVICE_TOKEN: z.string().trim().min(1).optional(),
@@ -115,7 +115,7 @@ const schema = z.object({
   WECHAT_ROOM_REGIONS: roomRegions.default({}),
 
   // Announcements and delivery (docs/announcements.md). Telegram's budget stays under its ~30 msg/s;
-  // WeChat's defaults are deliberately slow (see announce/rate-limiter.ts).
+  // WeChat's defaults are deliberately slow (see core/rate-limiter.ts).
   KEPU_TELEGRAM_RATE: num(0.1, 30).default(25),
   KEPU_WECHAT_RATE: num(0.01, 10).default(0.5),
   KEPU_WECHAT_CHAT_INTERVAL_MS: num(0, 3_600_000).default(3000),
@@ -125,10 +125,10 @@ const schema = z.object({
   KEPU_IN_DOUBT: z.enum(['report', 'resend']).default('report'),
   KEPU_DEFAULT_ANNOUNCEMENTS: flag.default(true),
   KEPU_UNANSWERED_DIGEST: flag.default(false),
-})
-
   /** Keep the terminal's line history (`kepu chat`) in KEPU_DATA_DIR/console-history; 0 keeps none. */
   KEPU_HISTORY: flag.default(true),
+})
+
 /** The validated configuration. */
 export type Config = z.infer<typeof schema>
 

@@ -6,7 +6,9 @@ import { silentLogger, type Logger } from '../../src/core/logger.js'
 import { msg } from '../../src/core/messages-zh.js'
 import type { Reply } from '../../src/core/reply.js'
 import type { HttpRoute } from '../../src/core/skill.js'
+import { TELEGRAM_LIMITS, type ChannelLimits } from '../../src/core/rate-limiter.js'
 import { ChatQueue } from '../shared/chat-queue.js'
+import { OutboundQueue } from '../shared/outbound-queue.js'
 import { SLASH_COMMANDS } from '../shared/slash-commands.js'
 import { splitMessage } from '../shared/split-message.js'
 import { abortableSleep } from '../shared/wait.js'
@@ -40,8 +42,10 @@ export interface TelegramAdapterOptions {
   pollTimeoutS?: number
   /** How long a send may take before it counts as in doubt (default 15 000 ms). */
   sendTimeoutMs?: number
-  /** The longest retry_after the reply path waits out (default 60 s); longer ones drop that reply. */
-  maxRetryAfterS?: number
+  /** The account's sending limits, shared by replies, alerts and announcements (default TELEGRAM_LIMITS). */
+  limits?: ChannelLimits
+  /** A reply that could not be sent for this long is dropped and counted, not sent stale (default 10 min). */
+  maxReplyAgeMs?: number
   /** How long `stop` waits for replies in flight (default 4000 ms). */
   stopGraceMs?: number
   /** Registers the slash commands with setMyCommands on start (default true). */
@@ -84,6 +88,8 @@ export class TelegramAdapter implements Adapter {
   private readonly seen = new Set<number>()
   private readonly queue: ChatQueue
   private readonly keyboards = new Keyboards()
+  /** Every request that sends a message goes through here: one budget for the account. */
+  private readonly outbound: OutboundQueue
 
   constructor(options: TelegramAdapterOptions) {
     this.opts = options
@@ -92,6 +98,19 @@ export class TelegramAdapter implements Adapter {
     this.telegram = new Telegram(options.token, { apiRoot: options.apiRoot ?? 'https://api.telegram.org' })
     // A failed job must not poison the chat's queue: it is logged and the next message goes ahead.
     this.queue = new ChatQueue((err, chatId) => this.log.error({ code: errorCode(err), chatId }, 'reply failed'))
+    this.outbound = new OutboundQueue({
+      limits: options.limits ?? TELEGRAM_LIMITS,
+      classify: (err) => (err instanceof DeliveryError ? err : toDeliveryError(err)),
+      // Pacing runs on real time, like the platform's limits (the injected sleep is for start-up retries).
+      sleep: abortableSleep,
+      logger: this.log,
+      ...(options.maxReplyAgeMs !== undefined ? { maxReplyAgeMs: options.maxReplyAgeMs } : {}),
+    })
+  }
+
+  /** What the outbound queue did (sent, 429s, retries, stale replies dropped). */
+  get outboundStats(): OutboundQueue['stats'] {
+    return this.outbound.stats
   }
 
   /** In webhook mode, the route Telegram posts updates to; serve mounts it on its HTTP server before start. */
@@ -170,8 +189,10 @@ export class TelegramAdapter implements Adapter {
     if (!drained) {
       this.log.warn({ code: 'E_SHUTDOWN_TIMEOUT', pending: this.queue.size }, 'replies still in flight at shutdown')
       this.hardStop.abort()
+      await this.outbound.close()
       await this.queue.drain(500)
     }
+    await this.outbound.close()
     if (!this.opts.webhook && this.offset > 0) {
       // Confirm what was handled, so that a restart does not answer it again.
       await this.telegram.callApi('getUpdates', { offset: this.offset, limit: 1, timeout: 0 } as never).catch(() => {})
@@ -190,10 +211,15 @@ export class TelegramAdapter implements Adapter {
     let messageId: string | undefined
     for (const text of pieces) {
       try {
-        const sent = await this.callWithTimeout('sendMessage', { chat_id: message.chatId, text })
+        const sent = await this.outbound.push({
+          chatId: message.chatId,
+          isGroup: message.isGroup === true,
+          priority: message.priority ?? 'announcement',
+          send: () => this.callWithTimeout('sendMessage', { chat_id: message.chatId, text }),
+        })
         messageId = String((sent as { message_id?: number }).message_id ?? '')
       } catch (err) {
-        const de = toDeliveryError(err)
+        const de = err instanceof DeliveryError ? err : toDeliveryError(err)
         if (de.kind === 'blocked') this.recordBlocked(message.chatId)
         throw de
       }
@@ -295,38 +321,24 @@ export class TelegramAdapter implements Adapter {
       if (incoming.threadId) payload.message_thread_id = Number(incoming.threadId)
       if (i === 0 && replyTo) payload.reply_parameters = { message_id: Number(replyTo), allow_sending_without_reply: true }
       if (i === pieces.length - 1 && keyboard) payload.reply_markup = keyboard
-      const ok = await this.sendWithRetry(payload, incoming.chatId)
+      const ok = await this.sendWithRetry(payload, incoming.chatId, incoming.isGroup)
       if (!ok) return
     }
   }
 
-  /** Sends, waiting out 429s and retrying transient failures; false when the reply was given up. */
-  private async sendWithRetry(payload: Record<string, unknown>, chatId: string): Promise<boolean> {
-    const maxWait = (this.opts.maxRetryAfterS ?? 60) * 1000
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.callWithTimeout('sendMessage', payload)
-        return true
-      } catch (err) {
-        const de = toDeliveryError(err)
-        if (de.kind === 'blocked') {
-          this.recordBlocked(chatId)
-          return false
-        }
-        const wait =
-          de.kind === 'rate_limited' && (de.retryAfterMs ?? 0) <= maxWait && attempt <= 5
-            ? (de.retryAfterMs ?? 1000)
-            : de.kind === 'transient' && attempt <= 3
-              ? 500 * 2 ** (attempt - 1)
-              : undefined
-        if (wait === undefined || this.hardStop.signal.aborted) {
-          this.log.warn({ code: de.code, chatId, attempt }, 'reply not delivered')
-          return false
-        }
-        this.log.info({ code: de.code, chatId, waitMs: wait }, 'reply delayed')
-        await this.sleep(wait, this.hardStop.signal)
-        if (this.hardStop.signal.aborted) return false
-      }
+  /**
+   * Sends one piece of a reply through the outbound queue, which waits out 429s and retries transient
+   * failures while the process lives; false when the reply was given up (blocked, refused, too old).
+   */
+  private async sendWithRetry(payload: Record<string, unknown>, chatId: string, isGroup: boolean): Promise<boolean> {
+    try {
+      await this.outbound.push({ chatId, isGroup, priority: 'reply', send: () => this.callWithTimeout('sendMessage', payload) })
+      return true
+    } catch (err) {
+      const de = err instanceof DeliveryError ? err : toDeliveryError(err)
+      if (de.kind === 'blocked') this.recordBlocked(chatId)
+      else this.log.warn({ code: de.code, chatId }, 'reply not delivered')
+      return false
     }
   }
 

@@ -1,6 +1,6 @@
 import { loadConfig, type Config } from '../config.js'
 import type { InDoubtPolicy } from './delivery-worker.js'
-import { TELEGRAM_LIMITS, type ChannelLimits } from './rate-limiter.js'
+import { TELEGRAM_LIMITS, type ChannelLimits } from '../core/rate-limiter.js'
 
 /** How announcements are scheduled and delivered: the delivery part of the one configuration. */
 export interface DeliveryConfig {

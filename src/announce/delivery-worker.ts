@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.js'
 import { DeliveryError, errorCode } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import type { OutboxRow, OutboxStore } from '../store/store.js'
-import { defaultLimits, RateLimiter, startOfShanghaiDay, type ChannelLimits } from './rate-limiter.js'
+import { defaultLimits, RateLimiter, startOfShanghaiDay, type ChannelLimits } from '../core/rate-limiter.js'
 
 /** Waits `ms` (resolving early, without error, when `signal` aborts). Injected so tests run on virtual time. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>

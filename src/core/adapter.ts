@@ -10,6 +10,8 @@ export interface Outgoing {
   chatId: string
   text: string
   isGroup?: boolean
+  /** Emergency alerts go before announcements in the adapter's outbound queue (replies go first of all). */
+  priority?: 'alert' | 'announcement'
 }
 
 /** Where a message was delivered, for the delivery report. */

@@ -1,4 +1,4 @@
-import { fromLocal, toLocalDate } from '../core/shanghai-time.js'
+import { fromLocal, toLocalDate } from './shanghai-time.js'
 
 /** A platform's sending limits. */
 export interface ChannelLimits {

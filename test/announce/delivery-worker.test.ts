@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createDeliveryWorker, type DeliveryWorkerDeps } from '../../src/announce/delivery-worker.js'
 import { virtualSleep } from '../fakes/virtual-sleep.js'
-import { TELEGRAM_LIMITS, WECHAT_LIMITS } from '../../src/announce/rate-limiter.js'
+import { TELEGRAM_LIMITS, WECHAT_LIMITS } from '../../src/core/rate-limiter.js'
 import { FakeClock } from '../fakes/fake-clock.js'
 import { DeliveryError } from '../../src/core/errors.js'
 import { MemoryLogger } from '../../src/core/logger.js'
