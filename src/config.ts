@@ -102,6 +102,9 @@ const schema = z.object({
   TELEGRAM_WEBHOOK_PATH: z.string().trim().regex(/^\//, 'expected a path starting with /').optional(),
   TELEGRAM_POLL_TIMEOUT_S: int(0, 50).default(30),
   TELEGRAM_SEND_TIMEOUT_MS: int(100, 600_000).default(15_000),
+  /** Per-user limits: messages in 10 seconds, and in 10 minutes; over them one polite line, then silence. */
+  KEPU_USER_BURST: int(1, 1000).default(6),
+  KEPU_USER_SUSTAINED: int(1, 100_000).default(60),
   /** A reply not sendable for this long (flood limits, outage) is dropped and counted, not sent stale. */
   KEPU_REPLY_MAX_AGE_S: int(10, 86_400).default(600),
 

@@ -3,6 +3,7 @@ import { commandsSkill } from './skills/commands-skill.js'
 import { departmentsSkill } from './skills/departments-skill.js'
 import { dialogueSkill } from './skills/dialogue-skill.js'
 import { elderSkill } from './skills/elder-skill.js'
+import { floodGuardSkill } from './skills/flood-guard-skill.js'
 import { fraudSkill } from './skills/fraud-skill.js'
 import { kepuSkill } from './skills/kepu-skill.js'
 import { planFactsSkill } from './skills/plan-facts-skill.js'
@@ -18,6 +19,7 @@ import { venuesSkill } from './skills/venues-skill.js'
  * skill is a new file under src/skills/ and one line here (docs/skills.md).
  */
 export const SKILLS: readonly KepuSkill[] = [
+  floodGuardSkill,
   unansweredSkill,
   dialogueSkill,
   commandsSkill,
