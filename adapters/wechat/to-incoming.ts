@@ -100,3 +100,20 @@ export function toIncoming(payload: WechatMessagePayload, ctx: WechatContext): M
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
+
+/** The longest display name a room reply @-mentions (characters); longer names are cut with 「…」. */
+export const MENTION_MAX_CHARS = 20
+
+/**
+ * The @-mention that starts a room reply: `@name` + U+2005 (WeChat's separator), the name cleaned of
+ * control characters and line breaks and clipped to `max` characters, so a hostile 100,000-character
+ * nickname cannot make a 100,000-character message. '' when there is no usable name.
+ */
+export function mentionPrefix(displayName: string | undefined, max = MENTION_MAX_CHARS): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what is removed
+  const name = (displayName ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/g, '').replace(/\s+/g, ' ').trim()
+  if (!name) return ''
+  const chars = Array.from(name)
+  const clipped = chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : name
+  return `@${clipped}\u2005`
+}

@@ -13,7 +13,7 @@ import type { Reply } from '../../src/core/reply.js'
 import { renderReply } from '../shared/render-text.js'
 import { splitMessage } from '../shared/split-message.js'
 import { abortableSleep, waitAll } from '../shared/wait.js'
-import { toIncoming, type WechatMessagePayload } from './to-incoming.js'
+import { mentionPrefix, toIncoming, type WechatMessagePayload } from './to-incoming.js'
 
 /** The longest piece sent as one WeChat message (WeChat folds longer texts awkwardly). */
 export const WECHAT_MAX_TEXT = 2000
@@ -169,9 +169,12 @@ export class WechatAdapter implements Adapter {
     const reply = await this.ask(mapped.incoming)
     if (reply.silent || !reply.text.trim()) return
     const text = renderReply(reply)
+    // In a room the reply @-mentions the asker by a clipped name (mentionPrefix), with the mention list so
+    // WeChat still notifies them; wechaty's own room.say(text, contact) would put the full name in.
+    const mention = room ? mentionPrefix((await room.alias(talker).catch(() => undefined)) || talker.name()) : ''
     for (const piece of splitMessage(text, WECHAT_MAX_TEXT)) {
       try {
-        if (room) await this.paced(() => room.say(piece, talker))
+        if (room) await this.paced(() => bot.puppet.messageSendText(room.id, `${mention}${piece}`, [talker.id]))
         else await this.paced(() => talker.say(piece))
       } catch (err) {
         this.log.warn({ code: errorCode(err), err: err instanceof Error ? err.name : typeof err }, 'wechat reply not delivered')

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { toIncoming, type WechatContext, type WechatMessagePayload } from '../../../adapters/wechat/to-incoming.js'
+import { mentionPrefix, toIncoming, type WechatContext, type WechatMessagePayload } from '../../../adapters/wechat/to-incoming.js'
 
 const fixture = (name: string): WechatMessagePayload => JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/wechat', `${name}.json`), 'utf8')) as WechatMessagePayload
 
@@ -61,4 +61,16 @@ describe('wechat toIncoming (recorded puppet payloads)', () => {
       expect(() => toIncoming(odd as WechatMessagePayload, ctx)).not.toThrow()
     }
   })
+
+  it('builds a room mention from a clipped, cleaned display name', () => {
+    expect(mentionPrefix('老李')).toBe('@老李\u2005')
+    expect(mentionPrefix('a'.repeat(20))).toBe(`@${'a'.repeat(20)}\u2005`)
+    expect(mentionPrefix('a'.repeat(21))).toBe(`@${'a'.repeat(19)}…\u2005`)
+    expect(Array.from(mentionPrefix('😀'.repeat(100_000))).length).toBe(22)
+    expect(mentionPrefix('王\n阿姨\u202e')).toBe('@王阿姨\u2005')
+    expect(mentionPrefix('')).toBe('')
+    expect(mentionPrefix(undefined)).toBe('')
+    expect(mentionPrefix(' \u200b ')).toBe('')
+  })
 })
+

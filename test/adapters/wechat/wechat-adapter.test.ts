@@ -93,6 +93,20 @@ describe('WechatAdapter with wechaty-puppet-mock', () => {
     expect(out[0]!.text).toContain('答：科技活动周什么时候开始')
   })
 
+  it('in a room, @-mentions the asker by a name clipped to 20 characters, whatever its length', async () => {
+    const { mocker, user, out } = await setup()
+    const long = mocker.createContact({ name: `长${'名'.repeat(100_000)}` })
+    const short = mocker.createContact({ name: '老李' })
+    const room = mocker.createRoom({ topic: '科普群', memberIdList: [user.id, long.id, short.id] })
+    long.say('科普助手 防灾减灾日是哪天').to(room)
+    await until(() => out.length === 1)
+    short.say('科普助手 你好').to(room)
+    await until(() => out.length === 2)
+    expect(out[0]!.text).toBe(`@长${'名'.repeat(18)}…\u2005答：防灾减灾日是哪天`)
+    expect(out[0]!.text.length).toBeLessThan(40)
+    expect(out[1]!.text).toBe('@老李\u2005答：你好')
+  })
+
   it('spaces outgoing messages by the configured interval', async () => {
     const { mocker, user, out } = await setup(echo, { sendIntervalMs: 120 })
     const people = [1, 2, 3].map((n) => mocker.createContact({ name: `居民${n}` }))
