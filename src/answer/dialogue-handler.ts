@@ -131,6 +131,7 @@ export function createDialogueHandler(deps: DialogueHandlerDeps): Handler {
 
   function units(ctx: Context, who: 'lead' | 'partners'): ReplyWithMore {
     const d = ctx.dialogue
+    if (!d) return { text: msg('noContext'), answered: false, intent: 'none' }
     const p = passage(d?.passages?.[0])
     const region = d?.region ?? p?.region
     const plan = region ? deps.knowledge().planOf(region) : undefined

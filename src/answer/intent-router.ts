@@ -35,6 +35,9 @@ const ITEM_FILLER = /展开|讲讲|说说|讲一讲|说一说|详细|具体|看�
 const NEXT =
   /^(?:那)?(?:接着|继续|再|然后|往下)?(?:说|讲|往下说|多说点|多说一点|多说几句|说说|讲讲|详细说说|具体说说|展开说说|展开讲讲|展开说|展开讲|说详细点|讲详细点|详细点|多讲点|多讲讲|说下去|讲下去)(?:呢|吧|啊|呀)?$|^(?:还有呢|然后呢|下面呢|后面呢|接下来呢|还有吗|还有别的吗|下一条|下一段|继续|接着说|接着讲|再多说点|再多说一些|更多|看原文|原文|详细|详情|展开|\/more|more)$/iu
 const DEICTIC = /那个|这个|这事|这件事|这块|这项工作|这项|这些|它|该项|刚才(?:那个|说的)?|上面(?:这个|说的)?/gu
+const DEICTIC_AT_START = /^(?:那)?(?:那个|这个|这事|这件事|这块|这项|这些|它|该项)/u
+// The part of a question that asks (谁牵头, 有哪些, 是多少): carried over to a corrected topic.
+const ASK_PART = /(?:由|归|是)?(?:谁|哪个|哪些|哪家|什么|啥|多少|几|怎么|如何|咋|有没有|是否)[^，,。？?！!]*$/u
 const PARTNERS = /配合|参与|协助|协同|还有哪些(?:单位|部门)|还有谁|其他(?:单位|部门)|别的(?:单位|部门)/u
 const LEADS = /谁|哪个(?:部门|单位)|哪些(?:部门|单位)|什么(?:部门|单位)|哪家|牵头|负责|主管|主抓|归.{0,6}管|管的|谁管/u
 const UNITS_FILLER = /那|是|由|归|谁|哪个|哪些|哪家|什么|部门|单位|机构|牵头|负责|主管|主抓|管|抓|的|来|呢|啊|呀|吗|还有|配合|参与|协助|协同|其他|别的|具体|主要|一起|都|有|在/gu
@@ -125,26 +128,29 @@ export function createIntentRouter(deps: IntentRouterDeps): Router {
     const d = input.dialogue
     const correction = CORRECTION.exec(text)
     if (correction && bare(correction[1]!).length >= 2) {
-      const rest = correction[1]!.trim()
+      let rest = correction[1]!.trim()
+      // 「不是，我想问农民那块」 after 「青少年…谁牵头」: the new topic with the question the resident was asking.
+      const ask = d?.question ? ASK_PART.exec(d.question)?.[0] : undefined
+      if (ask && !ASK_PART.test(rest)) rest = `${rest.replace(/[。！!？?]+$/u, '')}${ask}`
       const own = regions.findIn(rest)
       const region = own ?? (d?.region ? regions.byName(d.region) : undefined)
-      return { ...questionRoute(rest, input), followUp: { kind: 'correction' }, text: rest, ...(region ? { region } : {}) }
-    }
-    if (!d) {
-      // Without a conversation, 「接着说」「第二个」「这个归谁管」 have nothing to lean on: say so rather than search.
-      if (NEXT.test(b) && !/^(更多|看原文|原文|详细|详情|展开|\/more|more)$/iu.test(b)) return { intent: 'followup', followUp: { kind: 'next' } }
-      return undefined
+      const again: Understanding = d?.intent === 'event' || d?.intent === 'department' || d?.intent === 'plan' ? { intent: d.intent } : {}
+      const route = questionRoute(rest, input)
+      return { ...again, ...(route.intent ? route : {}), followUp: { kind: 'correction' }, text: rest, ...(region ? { region } : {}) }
     }
     const item = ITEM.exec(b)
     if (item && !b.replace(item[0], '').replace(ITEM_FILLER, '')) {
       const n = itemNumber(item[1]!)
       if (n) return { intent: 'followup', followUp: { kind: 'item', n } }
     }
-    if (NEXT.test(b)) return { intent: 'followup', followUp: { kind: 'next' } }
-    if (d.passages?.length || d.action) {
-      const rest = b.replace(DEICTIC, '').replace(UNITS_FILLER, '')
-      if (!rest && (PARTNERS.test(b) || LEADS.test(b))) return { intent: 'followup', followUp: { kind: 'units', who: PARTNERS.test(b) ? 'partners' : 'lead' } satisfies FollowUp }
+    const unitsAsk = !b.replace(DEICTIC, '').replace(UNITS_FILLER, '') && (PARTNERS.test(b) || LEADS.test(b))
+    if (!d) {
+      // Without a conversation, 「接着说」「第二个」「这个归谁管」 have nothing to lean on: say so rather than search.
+      if ((NEXT.test(b) && !/^(更多|看原文|原文|详细|详情|展开|\/more|more)$/iu.test(b)) || (unitsAsk && DEICTIC_AT_START.test(b))) return { intent: 'followup', followUp: { kind: 'next' } }
+      return undefined
     }
+    if (NEXT.test(b)) return { intent: 'followup', followUp: { kind: 'next' } }
+    if ((d.passages?.length || d.action) && unitsAsk) return { intent: 'followup', followUp: { kind: 'units', who: PARTNERS.test(b) ? 'partners' : 'lead' } satisfies FollowUp }
     if (d.scam && ADVICE.test(b)) return { intent: 'followup', followUp: { kind: 'advice' } }
     if (d.events) {
       const today = dayOf(input.now)

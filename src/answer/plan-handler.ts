@@ -36,7 +36,8 @@ export function createPlanHandler(kb: KnowledgeBase, options: PlanAnswerOptions 
     const hits = preferAsked(kb.index.search(q, { limit: region ? 3 : 12, ...(region ? { region } : {}) }).filter(relevant), q)
     const best = hits[0]
     // The region's plan does not cover it: say so plainly, naming the region, and offer what other plans say.
-    if (!best) return region && !kb.index.isVague(q) ? (notCovered(ctx.text, q, region) ?? next()) : next()
+    const figure = (h: SearchHit): boolean => /\d/u.test(h.sentence)
+    if (!best) return region && !kb.index.isVague(q) ? (notCovered(ctx.text, q, region, q.shape === 'number' ? figure : undefined) ?? next()) : next()
     // A question of only common words gets an answer only from a sentence that defines its words.
     if (kb.index.isVague(q) && !definesTopic(best.sentence, q.topic)) return next()
     const terms = new Set(kb.tokenize(`${q.topic} ${q.expansions.join(' ')}`))
@@ -47,7 +48,7 @@ export function createPlanHandler(kb: KnowledgeBase, options: PlanAnswerOptions 
 
     // 「多少」 answered by a sentence without a figure, where other plans have one: the plan does not say.
     if (region && q.shape === 'number' && !/\d/u.test(best.sentence)) {
-      const honest = notCovered(ctx.text, q, region, (h) => /\d/u.test(h.sentence))
+      const honest = notCovered(ctx.text, q, region, figure)
       if (honest) return honest
     }
 
@@ -136,6 +137,8 @@ function topicShare(text: string, topic: string[], tokenize: (s: string) => stri
 interface Section {
   heading: string
   items: Passage[]
+  /** How the items are named when they are sub-sections (their headings). */
+  labels?: string[]
 }
 
 const GENERIC_TITLE = /^(任务|措施|目标|主要任务|主要措施|重点任务|工作措施|内容)$/u
@@ -154,6 +157,11 @@ function sectionItems(plan: Plan, passage: Passage, q: AnalyzedQuestion, tokeniz
     // Every part of the topic must be in the heading: 「科普信息化有啥品牌」 asks for 品牌, not the whole 科普信息化 section.
     if (share < 0.5 || share < own || runs.some((r) => topicShare(heading, r, tokenize) < 0.5)) continue
     const items = plan.passages.filter((p) => p.headings[depth] === heading && p.headings.slice(0, depth).join('/') === passage.headings.slice(0, depth).join('/'))
+    // A section of sub-sections (提升行动 → 青少年…, 农民… ) is listed by its sub-headings, each opening its first item.
+    const subs = [...new Set(items.map((p) => p.headings[depth + 1]).filter((h): h is string => !!h && !GENERIC_TITLE.test(h)))]
+    if (subs.length >= 2 && items.filter((p) => p.headings.length > depth + 1).length > items.length / 2) {
+      return { heading, items: subs.map((h) => items.find((p) => p.headings[depth + 1] === h)!), labels: subs }
+    }
     const distinct = items.filter((p, i) => items.findIndex((x) => x.text === p.text) === i)
     if (distinct.length >= 2) return { heading, items: distinct }
   }
@@ -172,7 +180,7 @@ const LIST_ITEMS = 6
 
 function listAnswer(kb: KnowledgeBase, plan: Plan, section: Section, elder: boolean, remember: NonNullable<ReplyWithMore['remember']>): ReplyWithMore {
   const sameTitles = new Set(section.items.map((p) => p.title)).size === 1
-  const labels = section.items.map((p) => itemLabel(p, section, sameTitles))
+  const labels = section.labels ?? section.items.map((p) => itemLabel(p, section, sameTitles))
   const max = elder ? 3 : LIST_ITEMS
   const lines = [`${plan.region}「${section.heading}」有${section.items.length}项：`]
   labels.slice(0, max).forEach((l, i) => lines.push(`${i + 1}. ${l}`))

@@ -177,7 +177,9 @@ function windowReply(ctx: Context, text: string, calendar: Calendar, window: Dat
   const region = ctx.region?.name
   const picked = AUDIENCE_WORDS.find(([re]) => re.test(text))
   const audiences = picked?.[1]
-  const remember = { events: { from: window.from, to: window.to, label: window.label, ...(picked ? { audience: picked[2] } : {}) }, ...(ctx.region ? { region: ctx.region.name } : {}), question: ctx.text }
+  // The question is remembered as the calendar reads it back, so 「那东营呢」 asks the same window and audience there.
+  const question = `${window.label}${picked ? `${picked[2]}的` : ''}${tag ?? '科普活动'}有哪些`
+  const remember = { events: { from: window.from, to: window.to, label: window.label, ...(picked ? { audience: picked[2] } : {}) }, ...(ctx.region ? { region: ctx.region.name } : {}), question }
   const found = calendar.occurrences(window.from, window.to, { region, audiences })
   const all = tag ? found.filter((o) => o.event?.tags.includes(tag)) : found
   const locals = all.filter((o) => o.kind === 'local' && (!region || o.region === region))

@@ -121,7 +121,7 @@ export class RegionRegistry implements RegionResolver {
   byName(name: string): Region | undefined {
     const n = toSimplified(name.normalize('NFKC')).trim()
     if (!n) return undefined
-    return this.regions.find((r) => r.name === n || r.short === n || r.aliases.includes(n)) ?? this.regions.find((r) => r.districts.some((d) => d === n || districtShort(d) === n))
+    return this.regions.find((r) => r.name === n || r.short === n || r.aliases.includes(n)) ?? this.regions.find((r) => r.districts.includes(n) || r.districtShorts.includes(n))
   }
 
   /** Every spelling a question about this region may use: names, aliases, districts and their short forms. */

@@ -34,18 +34,22 @@ export class TypoFixer {
   /** The slips in a folded question, as [typed, meant] pairs (empty when none). */
   fix(folded: string, cut: (text: string) => string[]): [string, string][] {
     const tokens = cut(folded)
+    const unknown = tokens.map((t) => CJK_ONLY.test(t) && !this.stopWords.has(t) && (t.length === 1 || !this.vocab().words.has(t)))
     const out: [string, string][] = []
-    let run: string[] = []
-    const flush = (): void => {
-      if (run.join('').length >= 2) out.push(...this.fixRun(run.join('')))
-      run = []
+    for (let i = 0; i < tokens.length; i++) {
+      if (!unknown[i]) continue
+      let j = i
+      while (j + 1 < tokens.length && unknown[j + 1]) j++
+      const run = tokens.slice(i, j + 1).join('')
+      // A slip may sit next to a word the segmenter knew (科技|管 for 科技馆): try the run with each neighbour too.
+      const before = i > 0 && CJK_ONLY.test(tokens[i - 1]!) && !this.stopWords.has(tokens[i - 1]!) ? tokens[i - 1]! : ''
+      const after = j + 1 < tokens.length && CJK_ONLY.test(tokens[j + 1]!) && !this.stopWords.has(tokens[j + 1]!) ? tokens[j + 1]! : ''
+      for (const candidate of [run, before + run, run + after]) {
+        if (Array.from(candidate).length < 2) continue
+        for (const pair of this.fixRun(candidate)) if (!out.some(([t]) => t.includes(pair[0]) || pair[0].includes(t))) out.push(pair)
+      }
+      i = j
     }
-    for (const t of tokens) {
-      const unknown = CJK_ONLY.test(t) && !this.stopWords.has(t) && (t.length === 1 || !this.vocab().words.has(t))
-      if (unknown) run.push(t)
-      else flush()
-    }
-    flush()
     return out
   }
 

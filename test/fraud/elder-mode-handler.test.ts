@@ -95,3 +95,20 @@ describe('elder mode', () => {
     expect(menu.text).toContain('回复 1 查看防骗提醒')
   })
 })
+
+describe('elder mode menus never dead-end', () => {
+  it.each(['20', '9', '99'])('an off-menu number 「%s」 shows the menu again', async (n) => {
+    await say('长辈模式', `off-${n}`)
+    const r = await say(n, `off-${n}`)
+    expect(r.text).toContain(`没有第${n}项`)
+    expect(r.text).toContain('回复 1 ')
+    expect(r.choices?.length).toBe(k.elder.menu.length)
+  })
+
+  it.each(['菜单', '主菜单', '回主菜单', '返回', '返回菜单', '0'])('「%s」 brings the menu back', async (word) => {
+    await say('长辈模式', `menu-${word}`)
+    await say('1', `menu-${word}`)
+    const r = await say(word, `menu-${word}`)
+    expect(r.text).toContain('回复 1 ')
+  })
+})

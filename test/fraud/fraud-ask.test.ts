@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { pastedPart, readFraudAsk } from '../../src/fraud/fraud-ask.js'
+import { looksLikeNotice, pastedPart, readFraudAsk } from '../../src/fraud/fraud-ask.js'
 import { loadFraudKnowledge, type FraudKnowledge } from '../../src/fraud/fraud-knowledge.js'
 import { CONTENT_DIR } from './labelled-set.js'
 
@@ -65,5 +65,28 @@ describe('readFraudAsk', () => {
     ['找兼职要交押金正常吗', 'type:fake-part-time'],
   ])('%s → %s', (text, want, forwarded = false) => {
     expect(kind(text, forwarded as boolean)).toBe(want)
+  })
+})
+
+describe('looksLikeNotice: a pasted message is checked without 「帮我看看」', () => {
+  it.each([
+    '【顺丰速运】您好，您的快递在运输途中丢失，我们将按商品价值三倍赔付，请添加理赔专员微信领取。',
+    '【自来水公司】因管网维修，本周三上午8点至下午6点城区部分小区停水，请居民提前储水。',
+    '您的社保卡需要重新认证，请点击 http://sm-shebao.vip 进行人脸认证，否则养老金停发',
+    '我是你们单位的王局长，换了个号码，另外我这有个急事，先帮我给一个朋友转两万块，回头还你。',
+    '妈，我换了个新号，手机掉水里了，急用钱，先转3000到这个卡上',
+    '爸爸妈妈注意：本店新到一批保健品，原价998元今天只要198元，名额有限，速速拨打13812345678订购',
+  ])('%s', (t) => {
+    expect(looksLikeNotice(t)).toBe(true)
+  })
+
+  it.each([
+    '老年人科学素质提升行动由哪个部门牵头',
+    '我是医生，能参加科技志愿服务吗',
+    '防灾减灾日是哪天？',
+    '我家在东营垦利区',
+    '我们市2025年科学素质目标是多少，要达到百分之多少',
+  ])('not: %s', (t) => {
+    expect(looksLikeNotice(t)).toBe(false)
   })
 })
