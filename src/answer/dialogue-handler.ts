@@ -137,11 +137,13 @@ export function createDialogueHandler(deps: DialogueHandlerDeps): Handler {
     const plan = region ? deps.knowledge().planOf(region) : undefined
     const action: Action | undefined = plan?.actions.find((a) => a.name === (d?.action ?? p?.action))
     // An answer about a whole action speaks for the action; one about a passage for that passage.
-    const byAction = !!action && (!p || d?.action === action.name && d?.intent === 'department')
+    const byAction = !!action && (!p || (d?.action === action.name && d?.intent === 'department'))
     const leads = byAction ? action!.leads : p?.leads.length ? p.leads : (action?.leads ?? [])
     const partners = (byAction ? action!.units : p?.units.length ? p.units : (action?.units ?? [])).filter((u) => !leads.includes(u))
     const subject = byAction ? `「${action!.name}」` : p ? `「${p.title}」` : '这项工作'
-    const where = plan ? sourceLine(p && !byAction ? p : (plan.passages.find((x) => x.action === action?.name) ?? p ?? plan.passages[0]!), plan) : ''
+    // What the answer rests on: the passage asked about, or the action's first passage.
+    const anchor = p && !byAction ? p : (plan?.passages.find((x) => x.action === action?.name) ?? p)
+    const where = plan && anchor ? sourceLine(byAction && action?.ref ? { ...anchor, ref: action.ref } : anchor, plan) : ''
     const list = (us: string[]): string => `${us.slice(0, MAX_UNITS).join('、')}${us.length > MAX_UNITS ? `等${us.length}个单位` : ''}`
     let text: string
     if (!leads.length && !partners.length) text = `${region ?? '这份'}的方案没有写${subject}由哪个部门负责。`
@@ -154,7 +156,7 @@ export function createDialogueHandler(deps: DialogueHandlerDeps): Handler {
       text: [text, where].filter(Boolean).join('\n'),
       answered: true,
       intent: 'department',
-      ...(plan && p ? { sources: [sourceRef(p, plan)] } : {}),
+      ...(plan && anchor ? { sources: [sourceRef(anchor, plan)] } : {}),
       remember: keep(d),
     }
   }

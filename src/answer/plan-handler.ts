@@ -122,7 +122,11 @@ function preferAsked(hits: SearchHit[], q: AnalyzedQuestion): SearchHit[] {
 
 /** The topic words of a question as a short phrase for 「…没有写X的具体数字」. */
 function topicPhrase(q: AnalyzedQuestion): string {
-  const t = q.topic.replace(/\s+/gu, '')
+  const runs = q.topic.split(' ').filter((r) => Array.from(r).length >= 2)
+  const joined = runs.length ? runs.join('') : q.topic.replace(/\s+/gu, '')
+  // The thing, not what is to be done with it: 「2025年公民科学素质要达到」 → 「2025年公民科学素质」.
+  const cut = joined.replace(/(要|将|应|需要|达到|实现|建|有)[^要将应需达实建有]*$/u, '')
+  const t = Array.from(cut).length >= 4 ? cut : joined
   return Array.from(t).length <= 12 ? t : Array.from(t).slice(0, 12).join('')
 }
 
@@ -181,6 +185,7 @@ const LIST_ITEMS = 6
 function listAnswer(kb: KnowledgeBase, plan: Plan, section: Section, elder: boolean, remember: NonNullable<ReplyWithMore['remember']>): ReplyWithMore {
   const sameTitles = new Set(section.items.map((p) => p.title)).size === 1
   const labels = section.labels ?? section.items.map((p) => itemLabel(p, section, sameTitles))
+  const common = section.items.every((p) => p.action && p.action === section.items[0]!.action) ? section.items[0]!.action : undefined
   const max = elder ? 3 : LIST_ITEMS
   const lines = [`${plan.region}「${section.heading}」有${section.items.length}项：`]
   labels.slice(0, max).forEach((l, i) => lines.push(`${i + 1}. ${l}`))
@@ -192,7 +197,8 @@ function listAnswer(kb: KnowledgeBase, plan: Plan, section: Section, elder: bool
     intent: 'plan',
     sources: section.items.slice(0, 3).map((p) => sourceRef(p, plan)),
     ...(labels.length > max ? { more: labels.slice(max).map((l, i) => `${max + i + 1}. ${l}`).join('\n') } : {}),
-    remember: { ...remember, list: section.items.map((p, i) => ({ label: labels[i]!, passage: p.id })) },
+    // The answer is about the section, not one of its items: 「这个归谁管」 names the section's action's units.
+    remember: { ...remember, passages: [], ...(common ? { action: common } : {}), list: section.items.map((p, i) => ({ label: labels[i]!, passage: p.id })) },
   }
 }
 
