@@ -36,10 +36,11 @@ describe('createApp: the skills array', () => {
     const without = createApp({ cacheDir: cacheDir() })
     expect(without.chain.map((h) => h.name)).not.toContain('subscriptions')
     expect(without.chain.map((h) => h.name)).not.toContain('unanswered-recorder')
+    expect(without.chain.map((h) => h.name)).not.toContain('flood-guard')
     const store = openSqliteStore({ file: ':memory:' })
     try {
       const withStore = createApp({ cacheDir: cacheDir(), store })
-      expect(withStore.chain[0]?.name).toBe('unanswered-recorder')
+      expect(withStore.chain.slice(0, 2).map((h) => h.name)).toEqual(['flood-guard', 'unanswered-recorder'])
       expect(withStore.chain.map((h) => h.name)).toContain('subscriptions')
       expect(withStore.skills.find((s) => s.skill === 'subscriptions')?.start).toBeTypeOf('function')
     } finally {
