@@ -35,6 +35,7 @@ export const dialogueSkill: KepuSkill = {
       { name: 'dialogue', stage: 'command', handle: lazyHandler(() => createDialogueHandler({ knowledge: env.knowledge, fraud: env.fraud, words: words(env), adminContact: env.config.KEPU_ADMIN_CONTACT })) },
       { name: 'decline', stage: 'fallback', handle: lazyHandler(() => createDeclineHandler({ knowledge: env.knowledge, adminContact: env.config.KEPU_ADMIN_CONTACT })) },
     ],
-    warmUp: ['谢谢', '我在东营', '那高平呢'],
+    // The slip loads pinyin and the corpus vocabulary before the first resident pays for it.
+    warmUp: ['谢谢', '我在东营', '那高平呢', '重点公程有几个'],
   }),
 }
