@@ -45,6 +45,7 @@ export const DEFAULT_ANNOUNCEMENTS = [
   { topic: 'weekly', name: '本地区活动周报', cron: '0 9 * * 1', template: '【本周{region}科普活动】\n{week_events}\n回复「退订」可取消推送。' },
   { topic: 'events', name: '活动提醒', cron: '0 9 * * *', template: '【科普活动提醒】\n{reminders}\n回复「退订」可取消推送。', leadDays: [3, 1] },
   { topic: 'fraud-tip', name: '每日防骗提醒', cron: '0 8 * * *', template: '【每日防骗提醒】{daily_tip}\n回复「退订」可取消推送。' },
+  { topic: 'daily-kepu', name: '每日科普', cron: '30 8 * * *', template: '【每日科普】{daily_kepu}\n回复「退订」可取消推送。' },
 ] as const
 
 const DIGEST_NAME = '未答问题周报'

@@ -2,11 +2,15 @@ import type { Calendar } from '../calendar/calendar.js'
 import { formatSpan } from '../calendar/format-day.js'
 import { addDays, daysBetween, dayOf, partsOf } from '../calendar/local-day.js'
 import type { FraudKnowledge } from '../fraud/fraud-knowledge.js'
+import type { Card } from '../kepu/card-schema.js'
+import { dailyCardText } from '../kepu/daily-card.js'
 import type { TemplateContent } from './template.js'
 
 export interface LiveContentDeps {
   calendar: Calendar
   fraud: Pick<FraudKnowledge, 'tips' | 'hotlines'>
+  /** The knowledge cards, for {daily_kepu}; loaded on first use. */
+  cards?: () => readonly Card[]
 }
 
 /** The most events one weekly message lists (chat messages stay short). */
@@ -42,7 +46,10 @@ export function createLiveContent(deps: LiveContentDeps): TemplateContent {
       const n = Math.floor((Date.parse(`${dayOf(now)}T00:00:00Z`)) / 86_400_000)
       return `${fraud.tips[n % fraud.tips.length]} 遇到可疑情况请拨打 ${fraud.hotlines.antiFraud}。`
     },
-    upcomingObservances(now, days) {
+    dailyKepu(now) {
+      return deps.cards ? dailyCardText(deps.cards(), now) : ''
+    },
+        upcomingObservances(now, days) {
       const today = dayOf(now)
       return calendar
         .occurrences(today, addDays(today, days), { kind: 'observance' })

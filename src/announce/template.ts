@@ -12,6 +12,8 @@ export interface TemplateContent {
   nextObservance(now: Date): string
   /** Today's anti-fraud tip. */
   dailyTip(now: Date): string
+  /** Today's knowledge card (season-aware). Optional: without it, {daily_kepu} is empty. */
+  dailyKepu?(now: Date): string
   /**
    * Observances falling within `days` days after `now` (Asia/Shanghai dates, YYYY-MM-DD), for reminders
    * with lead times. Optional: without it, reminders have nothing to remind of.
@@ -41,6 +43,7 @@ export const PLACEHOLDERS: Record<string, string> = {
   week_events: '本周本地区科普活动',
   next_observance: '下一个科普纪念日',
   daily_tip: '今日防骗提醒',
+  daily_kepu: '今日科普小知识（应季）',
   reminders: '纪念日提前提醒（配合 --lead 使用）',
   date: '日期（如 2026-09-17）',
   weekday: '星期（如 周一）',
@@ -61,7 +64,7 @@ export function validateTemplate(template: string): void {
 }
 
 /** Placeholders that bring content; a template whose content placeholders are all empty has nothing to send. */
-const CONTENT_KEYS = new Set(['week_events', 'next_observance', 'daily_tip', 'reminders', 'unanswered'])
+const CONTENT_KEYS = new Set(['week_events', 'next_observance', 'daily_tip', 'daily_kepu', 'reminders', 'unanswered'])
 
 /** A rendered template. */
 export interface Rendered {
@@ -82,6 +85,7 @@ export function renderTemplate(template: string, content: TemplateContent, scope
       case 'week_events': v = content.weekEvents(scope.region, scope.now); break
       case 'next_observance': v = content.nextObservance(scope.now); break
       case 'daily_tip': v = content.dailyTip(scope.now); break
+      case 'daily_kepu': v = content.dailyKepu?.(scope.now) ?? ''; break
       case 'reminders': v = scope.reminders ?? ''; break
       case 'date': v = isoDate(scope.now); break
       case 'weekday': v = weekdayName(toLocalDate(scope.now).weekday); break

@@ -17,6 +17,7 @@ export const TOPICS: readonly Topic[] = [
   { id: 'weekly', label: '本地区活动周报', keywords: ['周报', '本周', '每周', '活动周报'], regional: true, when: '每周一早上推送本地区本周的科普活动' },
   { id: 'events', label: '活动提醒', keywords: ['活动提醒', '活动通知', '纪念日', '科普日'], regional: true, when: '重要科普活动和纪念日前几天提醒您' },
   { id: 'fraud-tip', label: '每日防骗提醒', keywords: ['防骗', '防诈', '反诈', '诈骗', '每日提醒'], regional: false, when: '每天早上推送一条防骗小知识' },
+  { id: 'daily-kepu', label: '每日科普', keywords: ['每日科普', '每天科普', '科普小知识', '科普知识', '小常识'], regional: false, when: '每天早上推送一条科普小知识（应季的应急、健康知识和辟谣）' },
 ]
 
 /** The topic with this id, or undefined. */

@@ -1,6 +1,6 @@
 import type { ReplyWithMore } from '../core/bot.js'
 import type { Choice } from '../core/reply.js'
-import { sourceLine, VERDICT_LINE } from '../kepu/card-reply.js'
+import { sourceLine, verdictOf } from '../kepu/card-reply.js'
 import type { Card } from '../kepu/card-schema.js'
 import type { RumourFinding } from '../kepu/rumour-check.js'
 import type { CheckSource } from './fraud-ask.js'
@@ -49,7 +49,7 @@ export function renderCheck(check: ScamCheck, source: CheckSource, k: FraudKnowl
  * message was also checked as a scam (low risk: said in one line that does not vouch for the content).
  */
 export function renderRumour(card: Card, k: FraudKnowledge, o: RenderOptions, fraud?: ScamCheckVerdict): ReplyWithMore {
-  const verdict = card.verdict ? VERDICT_LINE[card.verdict] : ''
+  const verdict = verdictOf(card, o.elder ? card.elder : card.answer)
   const checked = fraud ? '这条消息没发现常见的诈骗套路，但说法不对，请别再转发。' : ''
   if (o.elder) {
     const text = [`${verdict}${card.elder}`, `（来源：${card.source.org}）`, ...(checked ? ['别再转发了。'] : [])].join('\n')

@@ -16,8 +16,16 @@ export interface CardHit {
   coverage: number
   /** IDF-weighted share of the card's best phrasing the question says, 0–1. */
   reverse: number
-  /** IDF-weighted share of the question's topic that is the card's topic or keywords (words of two characters or more), 0–1. */
+  /** IDF-weighted share of the question's topic that is the card's topic or keywords, 0–1. */
   label: number
+  /** How many of the question's dictionary words the card's best phrasing and keywords have. */
+  words: number
+  /** How many of the question's dictionary words no card uses. */
+  unknown: number
+  /** How many of the question's dictionary words this card's best phrasing and keywords lack. */
+  missed: number
+  /** True when the question doubts a claim (「…会致癌吗」「听说…」): a rumour card may answer only then. */
+  doubted: boolean
 }
 
 /** Options of one search. */
@@ -48,6 +56,8 @@ export interface CardShardStore {
  * more than one common word).
  */
 export const MIN_CONFIDENCE = 0.52
+/** The least share of a card's phrasing a question must say: a keyword alone (「科学是什么」) is not a question. */
+const MIN_REVERSE = 0.1
 const MIN_MATCHED = 1.5
 
 /** How well a card answers: the topic it covers, the share of its phrasing said, a keyword named. */
@@ -56,11 +66,19 @@ function confidence(coverage: number, reverse: number, label: number): number {
 }
 
 /**
- * A card answers when its confidence is high enough and the question either names one of its keywords
- * or says most of one of its phrasings: general words alone (「今天天气怎么样」「你能做什么」) never do.
+ * A card answers when its confidence is high enough, the question says part of one of its phrasings, and
+ * it either names one of its keywords or says most of a phrasing: general words alone (「今天天气怎么样」
+ * 「你能做什么」) never do. A rumour card answers only a question that doubts.
  */
 function sure(hit: CardHit): boolean {
-  return confidence(hit.coverage, hit.reverse, hit.label) >= MIN_CONFIDENCE && (hit.label > 0 || hit.reverse >= 0.5)
+  if (hit.card.category === '辟谣' && !hit.doubted) return false
+  if (confidence(hit.coverage, hit.reverse, hit.label) < MIN_CONFIDENCE || hit.reverse < MIN_REVERSE) return false
+  // One word in common, and a word no card knows, is a weak match (「手机没电了怎么办」 and a card on phone
+  // radiation) unless the card covers most of the question.
+  if (hit.words < 2 && hit.unknown > 0 && hit.coverage < 0.6 && hit.reverse < 0.5) return false
+  // A question that says little of any phrasing must at least be mostly about the card's keywords.
+  if (hit.reverse < 0.2 && hit.label < 0.5 && hit.words < 2) return false
+  return hit.label > 0 || hit.reverse >= 0.5
 }
 /** A rumour card matches a forwarded message when this share of its claim's words occur in it. */
 export const MIN_CLAIM_COVERAGE = 0.55
@@ -75,7 +93,7 @@ const splitOnSpace = (s: string): string[] => s.split(' ')
  */
 const SHAPE_WORDS = /是不是|是否|能不能|可不可以|可以|应该|需要|怎么办|咋办|怎么做|咋整|咋弄|咋处理|怎么处理|处理|要注意|注意|一般|东西|合适|有用|管用|真的|假的|一下|这个|那个|这种|那种|为什么|为啥|什么样|先干|先做|干啥|做啥|好不好|行不行|对不对|还能|不能|能否|最近|总是|老是|经常/gu
 /** How a question doubts a claim (「…会致癌吗」「听说…」「是真的吗」). */
-const DOUBT = /[吗么嘛]|真的|假的|听说|据说|传言|网上说|是不是|会不会|能不能|靠谱|谣言|致癌|有害/u
+const DOUBT = /吗|嘛|真的|假的|听说|据说|传言|网上说|是不是|会不会|能不能|靠谱|谣言|致癌|有害/u
 const RUMOUR_PENALTY = 0.15
 /** An unknown word's weight against the rarest card word's. */
 const UNKNOWN_WEIGHT = 0.6
@@ -216,7 +234,12 @@ export class CardIndex {
   /** Cards for a question, best first, with no threshold applied. */
   search(question: string, options: CardSearchOptions = {}): CardHit[] {
     const a = analyzeQuestion(question, this.vocabulary, this.regions, this.tokenizer.cut)
-    const topic = this.wordTerms(a.topic.replace(SHAPE_WORDS, ' '))
+    const topicText = a.topic.replace(SHAPE_WORDS, ' ')
+    const topic = this.wordTerms(topicText)
+    // The question's dictionary words: a card must meet two of them, or nearly all of a short question.
+    const words = new Set(this.tokenizer.cut(topicText).filter((x) => x.length > 1 && CJK.test(x)))
+    let unknown = 0
+    for (const x of words) if (!this.df.has(x)) unknown++
     if (!topic.length) return []
     const expansion = [...new Set(this.tokenizer.tokenize(a.expansions.join(' ')))].filter((t) => !topic.includes(t))
     const known = [...topic, ...expansion].filter((t) => this.df.has(t))
@@ -235,7 +258,7 @@ export class CardIndex {
       const card = this.byId.get(String(r.id))
       if (!card || !applies(card, options)) continue
       const t = this.terms.get(card.id)!
-      let best = { coverage: 0, reverse: 0, matched: 0 }
+      let best = { coverage: 0, reverse: 0, matched: 0, words: 0 }
       for (const p of t.phrasings) {
         let got = 0
         for (let i = 0; i < topic.length; i++) {
@@ -253,14 +276,16 @@ export class CardIndex {
         }
         const coverage = got / total
         const reverse = pw ? pgot / pw : 0
-        if (coverage + 0.3 * reverse > best.coverage + 0.3 * best.reverse) best = { coverage, reverse, matched: got }
+        let met = 0
+        for (const x of words) if (p.has(x) || t.labels.has(x)) met++
+        if (coverage + 0.3 * reverse > best.coverage + 0.3 * best.reverse) best = { coverage, reverse, matched: got, words: met }
       }
       if (best.matched < MIN_MATCHED) continue
       let label = 0
       for (let i = 0; i < topic.length; i++) if (t.labels.has(topic[i]!)) label += w[i]! / total
       // A rumour card answers a question that doubts something; a plain 「孩子近视了怎么办」 wants the advice card.
       const penalty = card.category === '辟谣' && !doubts ? RUMOUR_PENALTY : 0
-      hits.push({ card, coverage: best.coverage, reverse: best.reverse, label, score: confidence(best.coverage, best.reverse, label) + 0.1 * (r.score / top) - penalty })
+      hits.push({ card, coverage: best.coverage, reverse: best.reverse, label, words: best.words, unknown, missed: words.size - best.words, doubted: doubts, score: confidence(best.coverage, best.reverse, label) + 0.1 * (r.score / top) - penalty })
     }
     return hits.sort((x, y) => y.score - x.score).slice(0, options.limit ?? 5)
   }
@@ -284,7 +309,7 @@ export class CardIndex {
       const sets = [t.claim, ...t.phrasings.map((p) => [...p])]
       for (const terms of sets) {
         const coverage = this.share(terms, said)
-        if (!best || coverage > best.coverage) best = { card, coverage, score: coverage, reverse: coverage, label: 0 }
+        if (!best || coverage > best.coverage) best = { card, coverage, score: coverage, reverse: coverage, label: 0, words: 0, unknown: 0, missed: 0, doubted: true }
       }
     }
     return best && best.coverage >= MIN_CLAIM_COVERAGE ? best : undefined

@@ -24,9 +24,16 @@ export function sourceLine(source: CardSource): string {
   return `（来源：${source.org}《${title}》（${source.year}））`
 }
 
+/** A rumour card's verdict line, unless its text already opens with one (「这是谣言。…」). */
+export function verdictOf(card: Card, text: string): string {
+  if (!card.verdict || VERDICT_OPENING.test(text)) return ''
+  return VERDICT_LINE[card.verdict]
+}
+const VERDICT_OPENING = /^.{0,6}(谣言|不准确|不实|不对|误区|错误|没有科学依据|只对了|部分正确|夸大)/u
+
 /** A card as a chat answer: the answer, the steps as a short numbered list, the source named. */
 export function renderCard(card: Card, o: CardRenderOptions): ReplyWithMore {
-  const verdict = card.verdict ? VERDICT_LINE[card.verdict] : ''
+  const verdict = verdictOf(card, o.elder ? card.elder : card.answer)
   const steps = (card.steps ?? []).map((s, i) => `${i + 1}. ${s}`)
   if (o.elder) {
     const text = [`${verdict}${card.elder}`, `（来源：${card.source.org}）`].join('\n')

@@ -11,7 +11,8 @@ export interface KepuHandlerDeps {
 // Questions about the plans themselves: the plan handlers answer them, never a card.
 const PLAN_QUESTION = /方案|规划|纲要|牵头|分工|责任单位|提升行动|科学素质|十四五|哪个部门|哪些部门|什么部门|哪个单位/u
 // What a chat about general knowledge must not pretend to do: diagnose, prescribe, predict, tell fortunes.
-const OUT_OF_SCOPE = /诊断|确诊|我(这|这个|这是|是)?(得了|得的是|患了)?什么病|给我开.{0,3}药|开个?方子|吃几片|剂量多少|算命|算卦|八字|风水|运势|看相|彩票|福彩|体彩|双色球|大乐透|开什么号|股票|基金|理财产品|抚养权|离婚|打官司|起诉/u
+// Cards are lasting know-how, not news or opinions: where a parcel is, when pensions rise, what the bot thinks.
+const OUT_OF_SCOPE = /你觉得|你认为|你怎么看|你的看法|到哪了|到哪儿了|什么时候涨|啥时候涨|涨不涨|会不会涨|会涨|会跌|涨价|行情|多少钱|价格|诊断|确诊|我(这|这个|这是|是)?(得了|得的是|患了)?什么病|给我开.{0,3}药|开个?方子|吃几片|剂量多少|算命|算卦|八字|风水|运势|看相|彩票|福彩|体彩|双色球|大乐透|开什么号|股票|基金|理财产品|抚养权|离婚|打官司|起诉/u
 // A resident asking what the bot knows of a kind (「有哪些应急知识」): a numbered menu of its topics.
 const MENUS: { re: RegExp; category: Category; title: string }[] = [
   { re: /应急|避险|防灾|减灾|急救|自救|逃生/u, category: '应急避险', title: '想了解哪种情况的应对方法？' },

@@ -12,11 +12,12 @@ import type { KepuSkill, SkillEnv, SkillRun } from './skill-env.js'
 /** Live content for templates, loaded on the first preview or firing rather than at start. */
 function lazyContent(env: SkillEnv): TemplateContent {
   let live: TemplateContent | undefined
-  const content = (): TemplateContent => (live ??= createLiveContent({ calendar: env.calendar(), fraud: env.fraud() }))
+  const content = (): TemplateContent => (live ??= createLiveContent({ calendar: env.calendar(), fraud: env.fraud(), cards: () => env.kepu().cards }))
   return {
     weekEvents: (region, now) => content().weekEvents(region, now),
     nextObservance: (now) => content().nextObservance(now),
     dailyTip: (now) => content().dailyTip(now),
+    dailyKepu: (now) => content().dailyKepu?.(now) ?? '',
     upcomingObservances: (now, days) => content().upcomingObservances?.(now, days) ?? [],
   }
 }

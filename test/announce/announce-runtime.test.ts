@@ -44,12 +44,12 @@ describe('announce runtime', () => {
     const rt = make()
     await rt.start()
     await rt.stop()
-    expect(store.listAnnouncements().map((a) => a.target.kind === 'topic' && a.target.topic)).toEqual(['weekly', 'events', 'fraud-tip'])
+    expect(store.listAnnouncements().map((a) => a.target.kind === 'topic' && a.target.topic)).toEqual(['weekly', 'events', 'fraud-tip', 'daily-kepu'])
     store.removeAnnouncement(3)
     const again = make()
     await again.start()
     await again.stop()
-    expect(store.listAnnouncements()).toHaveLength(2)
+    expect(store.listAnnouncements()).toHaveLength(3)
   })
 
   it('a subscriber gets the daily tip at 08:00 through the worker, once across a restart', async () => {

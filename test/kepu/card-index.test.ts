@@ -25,7 +25,7 @@ describe('card index: typical questions per category', () => {
     ['微波炉加热的饭会致癌吗', 'ru-microwave-cancer'],
     ['喝醋能软化血管吗', 'ru-vinegar-soften-vessels'],
     ['天为什么是蓝的', 'sc-sky-blue'],
-    ['打了农药多久能采摘', 'ag-pesticide-interval'],
+    ['刚打过农药的菜几天能吃', 'ag-pesticide-interval'],
   ])('%s → %s', (question, id) => {
     expect(k.index.answer(question)?.card.id).toBe(id)
   })
