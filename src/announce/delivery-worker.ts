@@ -47,6 +47,12 @@ export interface DeliveryWorkerDeps {
   retry?: RetryOptions
   /** How often an idle worker looks for rows queued by another process (ms). */
   pollMs?: number
+  /**
+   * Most sends in flight per channel (default 16). The window actually used is sized from the budget and
+   * the measured round trip (rate × RTT × 1.5 + 1), so a fast link keeps one or two in flight and a slow one
+   * still fills the budget. A crash leaves at most the window in doubt.
+   */
+  maxWindow?: number
 }
 
 /** Drains the outbox through the adapters. */
@@ -64,9 +70,10 @@ export interface DeliveryWorker {
 const BATCH = 32
 
 /**
- * The delivery worker: one sequential loop per channel, so a slow WeChat never holds up Telegram.
- * Each send is bracketed by two committed writes: `sending` before the request, the outcome after. One
- * message at a time is what keeps a crash's damage to at most one message in doubt per channel.
+ * The delivery worker: one loop per channel, so a slow WeChat never holds up Telegram. Each send is
+ * bracketed by two committed writes: `sending` before the request, the outcome after. A window of sends
+ * may be in flight (sized from the budget and the measured round trip), which keeps a crash's damage to
+ * at most the window in doubt per channel while a slow link still delivers at the full budget.
  */
 export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const { store, clock, logger } = deps
@@ -90,8 +97,32 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     for (const [name, limiter] of limiters) limiter.setSentToday(store.sentSince(name, startOfShanghaiDay(now)), now.getTime())
   }
 
+  const maxWindow = Math.max(1, deps.maxWindow ?? 16)
+  /**
+   * Sends in flight per channel, and the last round trips measured. The window uses the smallest recent
+   * round trip: a send that waited in the adapter's own queue (behind replies) took longer than the link
+   * needs, and counting that wait would grow the window, which would queue more, and so on.
+   */
+  const flights = new Map<string, Set<Promise<void>>>()
+  const rtts = new Map<string, number[]>()
+
+  /** How many sends this channel may have in flight now. */
+  function windowOf(channel: string, limiter: RateLimiter): number {
+    const samples = rtts.get(channel)
+    if (!samples?.length) return 1
+    const r = Math.min(...samples)
+    return Math.max(1, Math.min(maxWindow, Math.ceil((limiter.limits.perSecond * r * 1.5) / 1000) + 1))
+  }
+
   /** One step on a channel: sends one message, or returns how long to wait (undefined: nothing is pending). */
   async function step(channel: string, adapter: Adapter, limiter: RateLimiter): Promise<number | undefined | 0> {
+    const inFlight = flights.get(channel) ?? new Set<Promise<void>>()
+    flights.set(channel, inFlight)
+    if (inFlight.size >= windowOf(channel, limiter)) {
+      // The window is full: wait for one send to be recorded.
+      await Promise.race(inFlight)
+      return 0
+    }
     const now = clock.now()
     const t = now.getTime()
     const wait = limiter.channelWait(t)
@@ -110,7 +141,15 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       }
       if (!store.claim(row.id, now)) continue
       limiter.record(row.chatId, t)
-      await send(adapter, limiter, row)
+      const started = performance.now()
+      const flight = send(adapter, limiter, row).finally(() => {
+        inFlight.delete(flight)
+        const samples = rtts.get(channel) ?? []
+        samples.push(performance.now() - started)
+        if (samples.length > 16) samples.shift()
+        rtts.set(channel, samples)
+      })
+      inFlight.add(flight)
       return 0
     }
     return 0
@@ -198,6 +237,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       running = false
       for (const w of wakers) w.abort()
       await Promise.all(loops)
+      // Every send in flight is recorded before the worker says it stopped.
+      await Promise.all([...flights.values()].flatMap((f) => [...f]))
       loops = []
     },
     wake() {
@@ -210,7 +251,13 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
           const limiter = limiters.get(name)!
           for (;;) {
             const wait = await step(name, adapter, limiter)
-            if (wait === undefined) return
+            if (wait === undefined) {
+              const left = [...(flights.get(name) ?? [])]
+              if (!left.length) return
+              // Sends in flight may still turn into retries: wait for them, then look again.
+              await Promise.all(left)
+              continue
+            }
             if (wait > 0) await sleep(wait)
           }
         }),
