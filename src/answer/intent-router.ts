@@ -16,6 +16,8 @@ export interface IntentRouterDeps {
 
 // What the plans are about: a question with these words, or about 「咱市」, asks what a plan says.
 const PLAN_VOCABULARY = /方案|规划|纲要|提升行动|重点工程|科学素质|牵头|分工|责任单位|责任部门|哪个部门|哪些部门|什么部门|哪个单位|哪些单位/u
+// Asking what has been done or arranged (「给老年人办了啥」「…是咋弄的」「有啥安排」) asks about the plans too.
+const PLAN_ASK = /[办做干搞弄]了(?:些)?(?:啥|什么|哪些)|有(?:啥|什么|哪些)(?:安排|措施|举措|政策|打算|做法|规定|部署)|(?:怎么|咋)(?:安排|部署)|是(?:咋|怎么)(?:弄|搞|做)的/u
 
 // ── Region statements: 「我家在利津」「咱是乌海的」「我是汕尾人」「在神木住」「我们单位在高平」「老家神木的」 ──
 // What may stand before the place: who (我/俺/咱/我们 …, their home, work place) and how (住, 在, 是, 来自 …).
@@ -80,7 +82,7 @@ export function createIntentRouter(deps: IntentRouterDeps): Router {
   /** The intent of a question that leans on nothing: events when it asks for them, the plans when it is about them. */
   const questionRoute = (text: string, _input: RouterInput): Understanding => {
     if (asksForEvents(text)) return { intent: 'event' }
-    if (PLAN_VOCABULARY.test(text) || ownRegion.some((w) => text.includes(w))) return { intent: 'plan' }
+    if (PLAN_VOCABULARY.test(text) || PLAN_ASK.test(text) || ownRegion.some((w) => text.includes(w))) return { intent: 'plan' }
     return {}
   }
   return (input) => {

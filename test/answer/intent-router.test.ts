@@ -96,6 +96,8 @@ describe('intent router: precedence', () => {
     ['适合孩子的活动', 'event'],
     ['咱市在乡村振兴科技支撑上有啥做法', 'plan'],
     ['老年人科学素质提升行动由哪个部门牵头', 'plan'],
+    ['给老年人办了啥', 'plan'],
+    ['乡村振兴有啥安排', 'plan'],
   ])('「%s」 → %s', (text, intent) => {
     expect(route(input(text)).intent).toBe(intent)
   })
