@@ -75,6 +75,8 @@ export interface FakeBotApiOptions {
   knownChatsOnly?: boolean
   /** Chat ids that blocked the bot: sendMessage answers 403 (add more with `block`). */
   blocked?: Array<string | number>
+  /** Milliseconds added before every answer (a slow link; limits are checked on arrival, as Telegram does). */
+  latencyMs?: number
 }
 
 const MAX_TEXT = 4096
@@ -374,6 +376,15 @@ export class FakeBotApi extends EventEmitter {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const m = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname)
     const body = await readBody(req)
+    if (this.options.latencyMs) {
+      // Half the round trip on the way in, half on the way out.
+      await new Promise((r) => setTimeout(r, this.options.latencyMs! / 2))
+      const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse
+      res.end = ((...args: unknown[]) => {
+        setTimeout(() => end(...args), this.options.latencyMs! / 2)
+        return res
+      }) as typeof res.end
+    }
     if (!m) {
       this.answerError(res, 404, BOT_API_ERRORS.notFound.description)
       return
