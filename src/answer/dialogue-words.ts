@@ -27,6 +27,18 @@ export function loadDialogueWords(file: string): DialogueWords {
 
 export type SmallTalkKind = 'thanks' | 'bye' | 'okay'
 
+const taggedCache = new WeakMap<DialogueWords, (readonly [SmallTalkKind | undefined, string])[]>()
+/** Every small-talk word with its kind, longest first (once per word lists). */
+function tagged(w: DialogueWords): (readonly [SmallTalkKind | undefined, string])[] {
+  let all = taggedCache.get(w)
+  if (!all) {
+    const lists: [SmallTalkKind | undefined, string[]][] = [['bye', w.bye], ['thanks', w.thanks], ['okay', w.okay], [undefined, w.filler]]
+    all = lists.flatMap(([kind, list]) => list.map((word) => [kind, word] as const)).sort((a, b) => b[1].length - a[1].length)
+    taggedCache.set(w, all)
+  }
+  return all
+}
+
 /**
  * The kind of a message made only of small-talk words (「知道啦，多谢」 → thanks), or undefined when
  * anything else is in it. Goodbye wins over thanks, thanks over okay.
@@ -35,8 +47,7 @@ export function smallTalkKind(text: string, w: DialogueWords): SmallTalkKind | u
   const rest = text.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '')
   // 「你好」 is a greeting (help answers it), not an okay.
   if (!rest || Array.from(rest).length > 24 || /^(你|您)好/u.test(rest)) return undefined
-  const lists: [SmallTalkKind | undefined, string[]][] = [['bye', w.bye], ['thanks', w.thanks], ['okay', w.okay], [undefined, w.filler]]
-  const all = lists.flatMap(([kind, list]) => list.map((word) => [kind, word] as const)).sort((a, b) => b[1].length - a[1].length)
+  const all = tagged(w)
   // Cut the text into small-talk words (any cut will do: 「你帮我看」 is 你 + 帮我看), collecting their kinds.
   const memo = new Map<number, Set<SmallTalkKind> | null>()
   const cutFrom = (i: number): Set<SmallTalkKind> | null => {

@@ -35,6 +35,20 @@ const LEAD_SHAPE = /谁|哪个部门|哪些部门|哪个单位|哪些单位|什�
 const DEFINITION_SHAPE = /什么意思|是什么意思|什么是|指什么|是指|含义|定义|是啥|啥意思|啥是|咋理解|怎么理解/u
 const LIST_SHAPE = /哪些|哪几|都有啥|都有什么|有啥|有什么(做法|措施|举措|办法|安排|品牌|平台|活动|内容|任务|设施|项目|工程|行动)|什么(做法|措施|举措|办法|设施)|怎么安排|咋安排|怎么搞|咋弄|怎么弄|做了(些)?什么|办了啥|干了啥|包括什么|包括哪/u
 
+const namesCache = new WeakMap<readonly Region[], { count: number; names: string[] }>()
+
+/** Every spelling of every region and district, folded, longest first (computed once per list of regions). */
+function namesOf(regions: readonly Region[]): string[] {
+  const cached = namesCache.get(regions)
+  if (cached && cached.count === regions.length) return cached.names
+  const names = regions
+    .flatMap((r) => [r.name, r.short, ...r.aliases, ...(r.districts ?? []), ...(r.districtShorts ?? [])].map(foldText))
+    .filter((s) => s.length >= 2)
+    .sort((a, b) => b.length - a.length)
+  namesCache.set(regions, { count: regions.length, names })
+  return names
+}
+
 /** Escapes a string for a RegExp. */
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')
@@ -58,11 +72,7 @@ export function analyzeQuestion(question: string, vocabulary: QueryVocabulary, r
       text = text.split(w).join(' ')
     }
   }
-  const names = regions
-    .flatMap((r) => [r.name, r.short, ...r.aliases, ...(r.districts ?? []), ...(r.districtShorts ?? [])].map(foldText))
-    .filter((s) => s.length >= 2)
-    .sort((a, b) => b.length - a.length)
-  for (const n of names) if (text.includes(n)) text = text.replace(new RegExp(escape(n), 'gu'), ' ')
+  for (const n of namesOf(regions)) if (text.includes(n)) text = text.replace(new RegExp(escape(n), 'gu'), ' ')
   const stop = new Set(vocabulary.questionWords)
   const words = cut(text)
   const topic = words

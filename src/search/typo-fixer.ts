@@ -20,6 +20,7 @@ const CJK_ONLY = /^[\u3400-\u9fff]+$/u
  */
 export class TypoFixer {
   private vocabulary?: { words: Map<string, number>; bySound: Map<string, string[]>; corpus: string }
+  private readonly sounds = new Map<string, string[]>()
 
   /**
    * @param texts the corpus (passage texts and titles), read on the first question that needs it.
@@ -57,17 +58,30 @@ export class TypoFixer {
     const { words, bySound, corpus } = this.vocab()
     const out: [string, string][] = []
     const chars = Array.from(run)
-    const sounds = pinyinSyllables(run)
+    const sounds = this.soundsOf(run)
     for (let len = Math.min(4, chars.length); len >= 2; len--) {
       for (let i = 0; i + len <= chars.length; i++) {
+        // The sound lookup first: most stretches sound like no plan word, and then nothing else is done.
+        const candidates = bySound.get(sounds.slice(i, i + len).join(' '))
+        if (!candidates) continue
         const typed = chars.slice(i, i + len).join('')
-        if (corpus.includes(typed) || out.some(([t]) => t.includes(typed) || typed.includes(t))) continue
-        const candidates = bySound.get(sounds.slice(i, i + len).join(' ')) ?? []
         const meant = candidates.find((w) => differsInOne(w, typed) && (words.get(w) ?? 0) >= 2)
-        if (meant) out.push([typed, meant])
+        if (!meant || out.some(([t]) => t.includes(typed) || typed.includes(t)) || corpus.includes(typed)) continue
+        out.push([typed, meant])
       }
     }
     return out
+  }
+
+  /** Pinyin of a stretch, remembered (questions repeat their stretches; the map is bounded). */
+  private soundsOf(run: string): string[] {
+    let sounds = this.sounds.get(run)
+    if (!sounds) {
+      sounds = pinyinSyllables(run)
+      if (this.sounds.size >= 5000) this.sounds.clear()
+      this.sounds.set(run, sounds)
+    }
+    return sounds
   }
 
   private vocab(): NonNullable<TypoFixer['vocabulary']> {
