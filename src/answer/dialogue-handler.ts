@@ -67,7 +67,7 @@ export function createDialogueHandler(deps: DialogueHandlerDeps): Handler {
 
   function human(): ReplyWithMore {
     const text = deps.adminContact ? msg('declineHuman').replace('{contact}', deps.adminContact) : '暂时还没有人工客服。遇到诈骗紧急情况请直接拨打 110，拿不准的打 96110 咨询。'
-    return { text, answered: true, intent: 'help' }
+    return { text, answered: true, intent: 'help', handoff: true }
   }
 
   function smallTalk(ctx: Context): ReplyWithMore {

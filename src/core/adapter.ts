@@ -12,12 +12,16 @@ export interface Outgoing {
   isGroup?: boolean
   /** Emergency alerts go before announcements in the adapter's outbound queue (replies go first of all). */
   priority?: 'alert' | 'announcement'
+  /** The subscription topic it was sent for, when it has one (WeChat Official Account: the template to use). */
+  topic?: string
 }
 
 /** Where a message was delivered, for the delivery report. */
 export interface SendReceipt {
   /** The platform's id of the sent message, when it tells. */
   messageId?: string
+  /** How it went when a platform has more than one way (WeChat Official Account: `custom` or `template`). */
+  route?: string
 }
 
 /**

@@ -21,6 +21,8 @@ export interface Reply {
   hasMore?: boolean
   /** True when nothing should be sent (e.g. an unmentioned group message). */
   silent?: boolean
+  /** True when the resident asked for a person (「转人工」): a platform with its own handoff may use it. */
+  handoff?: boolean
 }
 
 export type Intent =
