@@ -22,9 +22,9 @@ const PLAN_ASK = /[办做干搞弄]了(?:些)?(?:啥|什么|哪些)|有(?:啥|�
 // ── Region statements: 「我家在利津」「咱是乌海的」「我是汕尾人」「在神木住」「我们单位在高平」「老家神木的」 ──
 // What may stand before the place: who (我/俺/咱/我们 …, their home, work place) and how (住, 在, 是, 来自 …).
 const STATEMENT_LEAD =
-  /^(?:(?:我|俺|咱|我们|俺们|咱们)(?:家|老家|单位|公司|学校|这|这里|这儿|这边)?(?:就|现在|目前|一直|也|都)?(?:是|住|住在|在|来自|生活在|工作在|落户在?|户口在)?(?:的)?|(?:老家|家|户口)(?:在|是)?|(?:在|住|住在|来自))$/u
+  /^(?:(?:我|俺|咱|我们|俺们|咱们)(?:家|老家|单位|公司|学校|这|这里|这儿|这边)?(?:就|现在|目前|一直|也|都)?(?:是|住|住在|在|来自|生活在|工作在|落户在?|户口在)?(?:的)?|(?:老家|家|户口)(?:在|是)?|(?:在|住|住在|来自))?$/u
 // What may stand after it: its level, 这边/那边, 的/人/住 and a soft particle.
-const STATEMENT_TAIL = /^(?:市|区|县|镇|乡|街道)?(?:这边|那边|这儿|这里|一带|附近|本地)?(?:的|人|住|住的|居民|市民|的人)?(?:人)?(?:哈|呢|啊|呀|哦|嘞)?$/u
+const STATEMENT_TAIL = /^(?:市|区|县|镇|乡|街道)?(?:这边|那边|这儿|这里|一带|附近|本地)?(?:的|人|住|住的|居民|市民|的人|上班|工作|上学|生活|打工|落户)?(?:的|人)?(?:哈|呢|啊|呀|哦|嘞)?$/u
 // Between two places (东营|垦利区, 高平|米山镇).
 const STATEMENT_GAP = /^(?:市|区|县|的)?$/u
 const CLAUSE = /[，,。！!；;？?\s]+/u
@@ -32,14 +32,16 @@ const CLAUSE = /[，,。！!；;？?\s]+/u
 // ── Follow-ups ──
 const CORRECTION =
   /^(?:不对|不是|错了|搞错了|说错了|我不是问这个|不是问这个|不是这个|我问的不是这个|我说的不是这个)[，,。!！\s]*(?:我(?:是)?(?:想|要)?问(?:的)?(?:是)?|我是说|我说的是|是问|是)?[，,:：\s]*(.+)$/u
-const ITEM = /第\s*([0-9一二三四五六七八九十两]{1,3})\s*(?:条|个|项|点|件|种|段|部分|个事)/u
+// During a conversation, 「我问的是…」「我想问的是…」 alone also corrects the last question's topic.
+const RESTATE = /^(?:我(?:是)?(?:想|要)?问的是|我是(?:想)?问|我说的是)[，,:：\s]*(.+)$/u
+const ITEM = /第\s*([0-9一二三四五六七八九十两]{1,3})\s*(?:条|个|项|点|件|种|段|部分|个事)|(最后一)(?:条|个|项|点|件|种|段)/u
 const ITEM_FILLER = /展开|讲讲|说说|讲一讲|说一说|详细|具体|看看|内容|是什么|是啥|什么|呢|吧|啊|的|再|一下|那|给我|我想|想|看|说|讲|打开|点开|呀/gu
 const NEXT =
   /^(?:那)?(?:接着|继续|再|然后|往下)?(?:说|讲|往下说|多说点|多说一点|多说几句|说说|讲讲|详细说说|具体说说|展开说说|展开讲讲|展开说|展开讲|说详细点|讲详细点|详细点|多讲点|多讲讲|说下去|讲下去)(?:呢|吧|啊|呀)?$|^(?:还有呢|然后呢|下面呢|后面呢|接下来呢|还有吗|还有别的吗|下一条|下一段|继续|接着说|接着讲|再多说点|再多说一些|更多|看原文|原文|详细|详情|展开|\/more|more)$/iu
 const DEICTIC = /那个|这个|这事|这件事|这块|这项工作|这项|这些|它|该项|刚才(?:那个|说的)?|上面(?:这个|说的)?/gu
 const DEICTIC_AT_START = /^(?:那)?(?:那个|这个|这事|这件事|这块|这项|这些|它|该项)/u
 // The part of a question that asks (谁牵头, 有哪些, 是多少): carried over to a corrected topic.
-const ASK_PART = /(?:由|归|是)?(?:谁|哪个|哪些|哪家|什么|啥|多少|几|怎么|如何|咋|有没有|是否)[^，,。？?！!]*$/u
+const ASK_PART = /(?:由|归|是|都有|有|[办做干搞弄]了)?(?:谁|哪个|哪些|哪家|什么|啥|多少|几|怎么|如何|咋|有没有|是否)[^，,。？?！!]*$/u
 const PARTNERS = /配合|参与|协助|协同|还有哪些(?:单位|部门)|还有谁|其他(?:单位|部门)|别的(?:单位|部门)/u
 const LEADS = /谁|哪个(?:部门|单位)|哪些(?:部门|单位)|什么(?:部门|单位)|哪家|牵头|负责|主管|主抓|归.{0,6}管|管的|谁管/u
 const UNITS_FILLER = /那|是|由|归|谁|哪个|哪些|哪家|什么|部门|单位|机构|牵头|负责|主管|主抓|管|抓|的|来|呢|啊|呀|吗|还有|配合|参与|协助|协同|其他|别的|具体|主要|一起|都|有|在/gu
@@ -123,12 +125,15 @@ export function createIntentRouter(deps: IntentRouterDeps): Router {
     // A bare place name during a conversation asks the last question there (「高平」 after an answer).
     if (!head && !tail && clauses.length === 1 && dialogue?.question) return undefined
     const place = [...places].reverse().find((p) => p.district) ?? places[0]!
-    return { place, rest: text.slice(text.indexOf(first) + first.length).replace(/^[，,。！!；;\s]+/u, '').trim() }
+    const rest = text.slice(text.indexOf(first) + first.length).replace(/^[，,。！!；;\s]+/u, '').trim()
+    // 「我老家利津，现在住东营」: the last statement is where the resident lives now.
+    const again = rest ? readRegionStatement(rest.replace(/^(?:现在|目前|如今|后来)/u, ''), undefined) : undefined
+    return again ?? { place, rest }
   }
 
   function readFollowUp(text: string, b: string, input: RouterInput): Understanding | undefined {
     const d = input.dialogue
-    const correction = CORRECTION.exec(text)
+    const correction = CORRECTION.exec(text) ?? (d ? RESTATE.exec(text) : null)
     if (correction && bare(correction[1]!).length >= 2) {
       let rest = correction[1]!.trim()
       // 「不是，我想问农民那块」 after 「青少年…谁牵头」: the new topic with the question the resident was asking.
@@ -142,7 +147,7 @@ export function createIntentRouter(deps: IntentRouterDeps): Router {
     }
     const item = ITEM.exec(b)
     if (item && !b.replace(item[0], '').replace(ITEM_FILLER, '')) {
-      const n = itemNumber(item[1]!)
+      const n = item[2] ? (d?.list?.length ?? 1) : itemNumber(item[1]!)
       if (n) return { intent: 'followup', followUp: { kind: 'item', n } }
     }
     const unitsAsk = !b.replace(DEICTIC, '').replace(UNITS_FILLER, '') && (PARTNERS.test(b) || LEADS.test(b))

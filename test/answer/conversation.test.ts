@@ -36,6 +36,10 @@ describe('region said in words', () => {
     ['老家神木的', '神木市', undefined],
     ['我住乌海海南区', '乌海市', '海南区'],
     ['我们这是东营广饶', '东营市', '广饶县'],
+    ['俺在高平上班', '高平市', undefined],
+    ['我现在住在神木', '神木市', undefined],
+    ['东营的', '东营市', undefined],
+    ['我老家利津，现在住神木', '神木市', undefined],
   ])('「%s」 sets %s in one short line', async (said, region, district) => {
     const [r] = await talk([said])
     expect(r).toMatchObject({ answered: true, intent: 'region' })

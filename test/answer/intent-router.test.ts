@@ -47,6 +47,11 @@ describe('intent router: follow-up kinds', () => {
     ['还有哪些单位配合', 'units'],
     ['不对，我想问的是青少年那块谁牵头', 'correction'],
     ['我不是问这个，是问农民的', 'correction'],
+    ['我问的是青少年那块', 'correction'],
+    ['最后一个', 'item'],
+    ['负责单位是哪个', 'units'],
+    ['换个地方，高平呢', 'region'],
+    ['神木是怎么写的', 'region'],
   ])('「%s」 after a plan answer → %s', (text, kind) => {
     expect(route(input(text, planTalk)).followUp?.kind).toBe(kind)
   })
@@ -132,6 +137,7 @@ describe('small talk', () => {
     ['好，多谢', 'thanks'],
     ['谢谢，拜拜', 'bye'],
     ['OK', 'okay'],
+    ['没事了，谢谢您嘞', 'thanks'],
   ])('「%s」 → %s', (text, kind) => {
     expect(smallTalkKind(text, words)).toBe(kind)
   })
