@@ -26,6 +26,12 @@ describe('loadConfig', () => {
     expect(c.WECHAT_SEND_INTERVAL_MS).toBe(1500)
     expect(c.WECHATY_PUPPET).toBe('wechaty-puppet-wechat4u')
     expect(c.TELEGRAM_WEBHOOK_URL).toBeUndefined()
+    expect(c.KEPU_ADMIN_CONTACT).toBeUndefined()
+  })
+
+  it('reads the admins\' contact for declines and 「转人工」, trimmed', () => {
+    expect(load({ KEPU_ADMIN_CONTACT: '  科协办公室 0546-1234567 ' }).KEPU_ADMIN_CONTACT).toBe('科协办公室 0546-1234567')
+    expect(errorOf({ KEPU_ADMIN_CONTACT: 'x'.repeat(201) }).message).toMatch(/^config: KEPU_ADMIN_CONTACT:/)
   })
 
   it('parses lists, numbers, flags and room regions', () => {
