@@ -2,14 +2,28 @@ import { randomBytes } from 'node:crypto'
 import { join, resolve } from 'node:path'
 import type { Config } from './config.js'
 import type { Adapter } from './core/adapter.js'
+import { ConfigError } from './core/errors.js'
 import type { Logger } from './core/logger.js'
 import { TELEGRAM_LIMITS } from './core/rate-limiter.js'
+import type { WechatOaApi } from '../adapters/wechat-official-account/api-client.js'
+import type { MenuFile, MenuFileSchema } from '../adapters/wechat-official-account/menu.js'
+import type { KeyValueCache, Lease, UpdateDedup } from '../adapters/wechat-official-account/stores.js'
+
+/**
+ * What replicas share for the WeChat Official Account (the async store's UpdateDedupStore, a key-value
+ * cache and leases, when the store has them); each defaults to memory, right for one process.
+ */
+export interface WechatOaShared {
+  dedup?: UpdateDedup
+  cache?: KeyValueCache
+  lease?: Lease
+}
 
 /**
  * Builds the adapters the configuration names. Platform SDKs are loaded only for the adapters in use
  * (wechaty is large), which is also why this is async.
  */
-export async function createAdapters(config: Config, logger: Logger, hooks: { onBlocked?: (channel: string, chatId: string) => void } = {}): Promise<Map<string, Adapter>> {
+export async function createAdapters(config: Config, logger: Logger, hooks: { onBlocked?: (channel: string, chatId: string) => void; wechatOa?: WechatOaShared } = {}): Promise<Map<string, Adapter>> {
   const adapters = new Map<string, Adapter>()
   for (const name of config.KEPU_ADAPTERS) {
     if (adapters.has(name)) continue
@@ -57,6 +71,23 @@ export async function createAdapters(config: Config, logger: Logger, hooks: { on
           logger,
         }),
       )
+    } else if (name === 'wechat-oa') {
+      const { createWechatOaAdapter } = await import('../adapters/wechat-official-account/wechat-oa-adapter.js')
+      adapters.set(
+        name,
+        createWechatOaAdapter({
+          appId: config.WECHAT_OA_APPID!,
+          secret: config.WECHAT_OA_SECRET!,
+          token: config.WECHAT_OA_TOKEN!,
+          aesKey: config.WECHAT_OA_AES_KEY,
+          apiRoot: config.WECHAT_OA_API_ROOT,
+          kfTransfer: config.WECHAT_OA_KF_TRANSFER,
+          templates: config.WECHAT_OA_TEMPLATES,
+          stopGraceMs: config.KEPU_SHUTDOWN_GRACE_MS,
+          logger,
+          ...hooks.wechatOa,
+        }),
+      )
     } else if (name === 'console') {
       const { createConsoleAdapter } = await import('../adapters/console/console-adapter.js')
       adapters.set(name, createConsoleAdapter({ logger }))
@@ -82,4 +113,32 @@ export interface ChatAdapterOptions {
 export async function createChatAdapter(options: ChatAdapterOptions): Promise<Adapter & { readonly done: Promise<void> }> {
   const { createConsoleAdapter } = await import('../adapters/console/console-adapter.js')
   return createConsoleAdapter(options)
+}
+
+/** What `kepu wechat-oa` needs: the account's API client and the menu file's schema. */
+export interface WechatOaTools {
+  api: WechatOaApi
+  /** content/wechat-oa-menu.yaml, validated against WeChat's limits (load it with loadYaml). */
+  menuSchema: typeof MenuFileSchema
+  /** The body of /cgi-bin/menu/create for a validated menu file. */
+  toMenu(file: MenuFile): { button: unknown[] }
+}
+
+/**
+ * The WeChat Official Account API client for the CLI (QR codes, the menu). The client needs
+ * WECHAT_OA_APPID and WECHAT_OA_SECRET (a ConfigError when `api` is used without them); the menu schema does not.
+ */
+export async function createWechatOaTools(config: Config, logger: Logger): Promise<WechatOaTools> {
+  const [{ WechatOaApi }, { MenuFileSchema, toWechatMenu }] = await Promise.all([import('../adapters/wechat-official-account/api-client.js'), import('../adapters/wechat-official-account/menu.js')])
+  let api: WechatOaApi | undefined
+  return {
+    get api() {
+      for (const key of ['WECHAT_OA_APPID', 'WECHAT_OA_SECRET'] as const) {
+        if (!config[key]) throw new ConfigError(`config: ${key}: required for kepu wechat-oa (公众平台 → 设置与开发 → 基本配置)`)
+      }
+      return (api ??= new WechatOaApi({ appId: config.WECHAT_OA_APPID!, secret: config.WECHAT_OA_SECRET!, apiRoot: config.WECHAT_OA_API_ROOT, logger }))
+    },
+    menuSchema: MenuFileSchema,
+    toMenu: toWechatMenu,
+  }
 }

@@ -9,6 +9,7 @@ import { register as registerBroadcast } from './commands/broadcast.js'
 import { register as registerReport } from './commands/report.js'
 import { register as registerSkills } from './commands/skills.js'
 import { register as registerData } from './commands/data.js'
+import { register as registerWechatOa } from './commands/wechat-oa.js'
 
 /**
  * The `kepu` command, the composition root: the only module that knows every part (adapters included).
@@ -26,5 +27,6 @@ registerBroadcast(program)
 registerReport(program)
 registerSkills(program)
 registerData(program)
+registerWechatOa(program)
 
 await runCli(program)

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { ConfigError } from './core/errors.js'
 
 /** The adapters `kepu serve` knows by name. */
-export const ADAPTER_NAMES = ['console', 'telegram', 'wechat'] as const
+export const ADAPTER_NAMES = ['console', 'telegram', 'wechat', 'wechat-oa'] as const
 export type AdapterName = (typeof ADAPTER_NAMES)[number]
 
 const list = z
@@ -75,6 +75,34 @@ const roomRegions = z.string().transform((s, ctx) => {
 })
 
 /**
+ * WECHAT_OA_TEMPLATES: a JSON object, topic (or `alert`, `announcement`, `*`) → `{ "id": template_id,
+ * "fields": { "thing1": "{first}", "time2": "{date}" }, "url"?: page }` (adapters/wechat-official-account/README.md).
+ */
+const oaTemplates = z.string().transform((s, ctx) => {
+  const t = s.trim()
+  if (!t) return {}
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(t)
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'expected a JSON object: {"topic": {"id": "template id", "fields": {"thing1": "{first}"}}}' })
+    return z.NEVER
+  }
+  const template = z
+    .object({
+      id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'expected the template_id from 模板消息 → 我的模板'),
+      fields: z.record(z.string().regex(/^[a-z_]+\d*$/, 'expected a field key such as thing1 or time2'), z.string().min(1)).refine((f) => Object.keys(f).length > 0, 'expected at least one field'),
+      url: url.optional(),
+    })
+    .strict()
+  const ok = z.record(z.string().min(1), template).safeParse(parsed)
+  if (ok.success) return ok.data
+  const issue = ok.error.issues[0]!
+  ctx.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(top level)'}: ${issue.message}` })
+  return z.NEVER
+})
+
+/**
  * Every variable kepu reads, with its default. Names are the environment variables; `loadConfig` reports
  * a bad value by its name. Secrets (tokens) are only ever kept here and handed to the adapter that needs them.
  */
@@ -116,6 +144,16 @@ const schema = z.object({
   WECHAT_SEND_INTERVAL_MS: int(0, 60_000).default(1500),
   WECHAT_KEYWORDS: list.default(['科普助手']),
   WECHAT_ROOM_REGIONS: roomRegions.default({}),
+
+  // WeChat Official Account (服务号): adapters/wechat-official-account/README.md. Callback: /wechat/oa.
+  WECHAT_OA_APPID: z.string().trim().regex(/^wx[0-9a-fA-F]{16}$/, 'expected the AppID (wx and 16 hex digits) from 公众平台 → 设置与开发 → 基本配置').optional(),
+  WECHAT_OA_SECRET: z.string().trim().regex(/^[0-9A-Za-z]{32}$/, 'expected the 32-character AppSecret').optional(),
+  WECHAT_OA_TOKEN: z.string().trim().regex(/^[A-Za-z0-9]{3,32}$/, 'expected 3–32 letters or digits (the Token of the server configuration)').optional(),
+  WECHAT_OA_AES_KEY: z.string().trim().regex(/^[A-Za-z0-9+/]{43}$/, 'expected the EncodingAESKey: exactly 43 letters and digits').optional(),
+  WECHAT_OA_API_ROOT: url.default('https://api.weixin.qq.com'),
+  /** 「转人工」 hands the conversation to the account's customer-service staff (transfer_customer_service). */
+  WECHAT_OA_KF_TRANSFER: flag.default(false),
+  WECHAT_OA_TEMPLATES: oaTemplates.default({}),
 
   // Announcements and delivery (docs/announcements.md). Telegram's budget stays under its ~30 msg/s;
   // WeChat's defaults are deliberately slow (see core/rate-limiter.ts).
@@ -181,6 +219,11 @@ function checkTogether(config: Config): void {
   if (config.KEPU_ADAPTERS.includes('telegram') && !config.TELEGRAM_BOT_TOKEN) {
     throw new ConfigError('config: TELEGRAM_BOT_TOKEN: required when KEPU_ADAPTERS includes telegram (get one from @BotFather)')
   }
+  if (config.KEPU_ADAPTERS.includes('wechat-oa')) {
+    for (const key of ['WECHAT_OA_APPID', 'WECHAT_OA_SECRET', 'WECHAT_OA_TOKEN'] as const) {
+      if (!config[key]) throw new ConfigError(`config: ${key}: required when KEPU_ADAPTERS includes wechat-oa (公众平台 → 设置与开发 → 基本配置)`)
+    }
+  }
   if (config.TELEGRAM_WEBHOOK_URL && !config.TELEGRAM_WEBHOOK_URL.startsWith('https://') && !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(`${config.TELEGRAM_WEBHOOK_URL}/`)) {
     throw new ConfigError('config: TELEGRAM_WEBHOOK_URL: Telegram delivers webhooks only to https:// URLs')
   }
@@ -195,7 +238,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 /** The configuration with secrets replaced, for logging at start-up. */
 export function redactConfig(config: Config): Record<string, unknown> {
   const out: Record<string, unknown> = { ...config }
-  for (const key of ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'WECHATY_PUPPET_SERVICE_TOKEN']) {
+  for (const key of ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'WECHATY_PUPPET_SERVICE_TOKEN', 'WECHAT_OA_SECRET', 'WECHAT_OA_TOKEN', 'WECHAT_OA_AES_KEY']) {
     if (out[key] !== undefined) out[key] = '[redacted]'
   }
   return out
