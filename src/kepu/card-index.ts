@@ -1,6 +1,6 @@
 import MiniSearch, { type AsPlainObject } from 'minisearch'
 import type { Region } from '../knowledge/region-registry.js'
-import { analyzeQuestion } from '../search/analyze-question.js'
+import { analyzeQuestion, type AnalyzedQuestion } from '../search/analyze-question.js'
 import { foldText } from '../search/fold-text.js'
 import type { QueryVocabulary } from '../search/query-vocabulary.js'
 import type { ChineseTokenizer } from '../search/tokenizer.js'
@@ -42,6 +42,8 @@ export interface CardShardJSON {
   version: number
   fingerprint: string
   index: AsPlainObject
+  /** Each card's terms by id. */
+  terms: Record<string, StoredTerms>
 }
 
 /** Where the built shard is kept between runs; any failure just means a rebuild. */
@@ -83,9 +85,12 @@ function sure(hit: CardHit): boolean {
 /** A rumour card matches a forwarded message when this share of its claim's words occur in it. */
 export const MIN_CLAIM_COVERAGE = 0.55
 
-const INDEX_VERSION = 1
-const FIELDS = ['questions', 'labels', 'answer'] as const
-const BOOST = { questions: 2, labels: 2, answer: 0.6 }
+const INDEX_VERSION = 3
+/** How many of MiniSearch's hits are re-ranked. */
+const CANDIDATES = 16
+// The answer is not searched: a card that shares only answer words with a question never answers it.
+const FIELDS = ['questions', 'labels'] as const
+const BOOST = { questions: 2, labels: 2 }
 const splitOnSpace = (s: string): string[] => s.split(' ')
 /**
  * Words that carry a card question's shape, not its topic (besides content/synonyms.yaml's question
@@ -106,34 +111,55 @@ interface IndexedCard {
   id: string
   questions: string
   labels: string
-  answer: string
+}
+
+/** A card's terms as saved with the shard (arrays), so that a start does not cut every card again. */
+interface StoredTerms {
+  /** Each phrasing's terms. */
+  p: string[][]
+  /** Keywords, topic and claim. */
+  l: string[]
+  /** Answer, elder form and steps. */
+  b: string[]
+  /** The claim (辟谣 cards). */
+  c: string[]
+}
+
+interface Phrasing {
+  terms: Set<string>
+  /** Each term with its weight, and their sum: the ranking's hot loop reads these. */
+  weighted: [string, number][]
+  total: number
 }
 
 interface CardTerms {
-  /** Each phrasing's terms. */
-  phrasings: Set<string>[]
-  /** Keywords, topic and claim. */
+  phrasings: Phrasing[]
   labels: Set<string>
-  /** Answer, elder form and steps. */
-  body: Set<string>
-  /** The claim's terms (辟谣 cards). */
+  /** The folded answer, elder form and steps: a term is in it when it occurs in it (cheaper than a set of its terms). */
+  body: string
   claim: string[]
 }
 
 /**
- * The knowledge cards' search index: a MiniSearch shard of its own over the cards' questions, keywords,
- * topic and answer, cut by the plans' tokenizer (jieba words and bigrams on folded text) and read with
- * the same question analysis (question words and region names dropped, synonyms added). A hit is ranked
- * by how much of the question's topic (IDF-weighted over the cards) the card's best phrasing with its
- * keywords covers, and how much of that phrasing the question covers; below MIN_COVERAGE it is no answer.
+ * The knowledge cards' search index: a MiniSearch shard of its own over the cards' questions, keywords
+ * and topic, cut by the plans' tokenizer (jieba words and bigrams on folded text) and read with the same
+ * question analysis (question words and region names dropped, synonyms added). A hit is ranked by how
+ * much of the question's topic (IDF-weighted over the cards) the card's best phrasing with its keywords
+ * covers (the answer counts half), and how much of that phrasing the question says; `sure` decides
+ * whether that is an answer. The shard and every card's terms are saved, so a start cuts nothing.
  */
 export class CardIndex {
   readonly cards: readonly LoadedCard[]
   private readonly byId = new Map<string, LoadedCard>()
   private readonly terms = new Map<string, CardTerms>()
-  private readonly df = new Map<string, number>()
-  private readonly known = new Set<string>()
+  /** Every term the cards use, with its IDF weight (characters weigh CHAR_WEIGHT of a word). */
+  private readonly weights = new Map<string, number>()
+  /** While the shard is built: every term of the cards' text (see `wordTerms`); afterwards the weighed terms decide. */
+  private known: Set<string> | undefined
   private readonly index: MiniSearch<IndexedCard>
+  private readonly unknownWeight: number
+  /** Folded region names, longest first, dropped from questions. */
+  private readonly regionNames: string[]
   /** True when the shard was built rather than loaded from the store. */
   readonly built: boolean
 
@@ -141,42 +167,67 @@ export class CardIndex {
     cards: readonly LoadedCard[],
     private readonly tokenizer: ChineseTokenizer,
     private readonly vocabulary: QueryVocabulary,
-    private readonly regions: readonly Region[],
+    regions: readonly Region[],
     readonly fingerprint = '',
     store?: CardShardStore,
   ) {
     this.cards = cards
-    // Every bigram and character the cards use: a bigram across two words of a question is kept only when
-    // some card has it (防摔|跤 still gives 摔跤; 主食|该 gives nothing).
-    for (const c of cards) {
-      for (const s of [c.topic, ...c.questions, ...c.keywords, c.answer, c.elder, ...(c.steps ?? []), c.claim ?? '']) {
-        const folded = foldText(s)
-        for (const term of tokenizer.tokenize(folded)) this.known.add(term)
-      }
-    }
-    // Content text: every bigram the tokenizer makes, and the words and characters the questions are weighed by.
-    const both = (s: string): Set<string> => new Set([...tokenizer.tokenize(foldText(s)), ...this.wordTerms(foldText(s))])
-    for (const c of cards) {
-      this.byId.set(c.id, c)
-      const t: CardTerms = {
-        phrasings: c.questions.map((q) => new Set(this.wordTerms(this.topicOf(q)))),
-        labels: both([c.topic, ...c.keywords, c.claim ?? ''].join(' ')),
-        body: both([c.answer, c.elder, ...(c.steps ?? [])].join(' ')),
-        claim: c.claim ? this.wordTerms(foldText(c.claim)) : [],
-      }
-      this.terms.set(c.id, t)
-      const all = new Set([...t.phrasings.flatMap((p) => [...p]), ...t.labels, ...t.body])
-      for (const term of all) this.df.set(term, (this.df.get(term) ?? 0) + 1)
-    }
+    this.regionNames = regions.flatMap((r) => [r.name, r.short, ...r.aliases].map(foldText)).filter((n) => n.length >= 2).sort((a, b) => b.length - a.length)
+    this.unknownWeight = UNKNOWN_WEIGHT * Math.log(1 + cards.length)
+    for (const c of cards) this.byId.set(c.id, c)
     const stored = store?.read()
+    let saved: Record<string, StoredTerms>
     if (stored && stored.version === INDEX_VERSION && stored.fingerprint === fingerprint) {
+      saved = stored.terms
       this.index = MiniSearch.loadJS<IndexedCard>(stored.index, this.options())
       this.built = false
     } else {
+      // Every bigram and character the cards use: a bigram across two words of a question is kept only when
+      // some card has it (防摔|跤 still gives 摔跤; 主食|该 gives nothing).
+      const known = new Set<string>()
+      for (const c of cards) for (const t of tokenizer.tokenize(foldText(cardText(c)))) known.add(t)
+      this.known = known
+      // Content text: every bigram the tokenizer makes, and the words and characters questions are weighed by.
+      const both = (s: string): string[] => {
+        const f = foldText(s)
+        return [...new Set([...tokenizer.tokenize(f), ...this.wordTerms(f)])]
+      }
+      saved = {}
+      for (const c of cards) {
+        saved[c.id] = {
+          p: c.questions.map((q) => this.wordTerms(this.topicOf(q))),
+          l: both([c.topic, ...c.keywords, c.claim ?? ''].join(' ')),
+          // The answer's words and characters only: its every bigram would cost memory and tell little.
+          b: this.wordTerms(foldText([c.answer, c.elder, ...(c.steps ?? [])].join(' '))),
+          c: c.claim ? this.wordTerms(foldText(c.claim)) : [],
+        }
+      }
       this.index = new MiniSearch<IndexedCard>(this.options())
       this.index.addAll(cards.map(toIndexed))
       this.built = true
-      store?.write({ version: INDEX_VERSION, fingerprint, index: this.index.toJSON() })
+      this.known = undefined
+      store?.write({ version: INDEX_VERSION, fingerprint, index: this.index.toJSON(), terms: saved })
+    }
+    const dfs = new Map<string, number>()
+    for (const c of cards) {
+      const t = saved[c.id]!
+      for (const term of new Set([...t.p.flat(), ...t.l, ...t.b])) dfs.set(term, (dfs.get(term) ?? 0) + 1)
+    }
+    for (const [term, df] of dfs) {
+      const w = Math.log(1 + cards.length / (1 + df))
+      this.weights.set(term, term.length === 1 && CJK.test(term) ? CHAR_WEIGHT * w : w)
+    }
+    for (const c of cards) {
+      const t = saved[c.id]!
+      this.terms.set(c.id, {
+        phrasings: t.p.map((terms) => {
+          const weighted = terms.map((x): [string, number] => [x, this.idf(x)])
+          return { terms: new Set(terms), weighted, total: weighted.reduce((a, [, w]) => a + w, 0) }
+        }),
+        labels: new Set(t.l),
+        body: foldText([c.answer, c.elder, ...(c.steps ?? [])].join('\n')),
+        claim: t.c,
+      })
     }
   }
 
@@ -192,7 +243,15 @@ export class CardIndex {
 
   /** A question's topic words (see analyzeQuestion) without the words of its shape. */
   private topicOf(question: string): string {
-    return analyzeQuestion(question, this.vocabulary, this.regions, this.tokenizer.cut).topic.replace(SHAPE_WORDS, ' ')
+    return this.analyze(question).topic.replace(SHAPE_WORDS, ' ')
+  }
+
+  /** analyzeQuestion with the region names dropped from the topic here (their list is made once, not per question). */
+  private analyze(question: string): AnalyzedQuestion {
+    const a = analyzeQuestion(question, this.vocabulary, [], this.tokenizer.cut)
+    let topic = a.topic
+    for (const n of this.regionNames) if (topic.includes(n)) topic = topic.split(n).join(' ')
+    return topic === a.topic ? a : { ...a, topic: topic.replace(/\s+/gu, ' ').trim() }
   }
 
   /**
@@ -225,7 +284,7 @@ export class CardIndex {
       for (const ch of chars) out.add(ch)
       for (let i = 0; i + 1 < chars.length; i++) {
         const pair = chars[i]! + chars[i + 1]!
-        if (owner[i] === owner[i + 1] || (!long[i] && !long[i + 1]) || this.known.has(pair)) out.add(pair)
+        if (owner[i] === owner[i + 1] || (!long[i] && !long[i + 1]) || (this.known ?? this.weights).has(pair)) out.add(pair)
       }
     }
     return [...out]
@@ -233,21 +292,21 @@ export class CardIndex {
 
   /** Cards for a question, best first, with no threshold applied. */
   search(question: string, options: CardSearchOptions = {}): CardHit[] {
-    const a = analyzeQuestion(question, this.vocabulary, this.regions, this.tokenizer.cut)
+    const a = this.analyze(question)
     const topicText = a.topic.replace(SHAPE_WORDS, ' ')
     const topic = this.wordTerms(topicText)
     // The question's dictionary words: a card must meet two of them, or nearly all of a short question.
     const words = new Set(this.tokenizer.cut(topicText).filter((x) => x.length > 1 && CJK.test(x)))
     let unknown = 0
-    for (const x of words) if (!this.df.has(x)) unknown++
+    for (const x of words) if (!this.weights.has(x)) unknown++
     if (!topic.length) return []
     const expansion = [...new Set(this.tokenizer.tokenize(a.expansions.join(' ')))].filter((t) => !topic.includes(t))
-    const known = [...topic, ...expansion].filter((t) => this.df.has(t))
+    const known = [...topic, ...expansion].filter((t) => this.weights.has(t))
     if (!known.length) return []
-    let found: { id: unknown; score: number }[] = this.index.search(known.join(' '), { boost: BOOST, combineWith: 'OR', tokenize: splitOnSpace }).slice(0, 24)
+    let found: { id: unknown; score: number }[] = this.index.search(known.join(' '), { boost: BOOST, combineWith: 'OR', tokenize: splitOnSpace }).slice(0, CANDIDATES)
     // A question of single characters only (「天为什么是蓝的」 → 天, 蓝) finds nothing in the shard, which keeps
     // words and bigrams: its candidates are the cards whose phrasings have those characters.
-    if (!known.some((t) => t.length > 1)) found = this.cards.filter((c) => this.terms.get(c.id)!.phrasings.some((p) => known.some((t) => p.has(t)))).map((c) => ({ id: c.id, score: 1 }))
+    if (!known.some((t) => t.length > 1)) found = this.cards.filter((c) => this.terms.get(c.id)!.phrasings.some((p) => known.some((t) => p.terms.has(t)))).map((c) => ({ id: c.id, score: 1 }))
     const w = topic.map((t) => this.idf(t))
     const total = w.reduce((x, y) => x + y, 0) || 1
     const asked = new Set([...topic, ...expansion])
@@ -259,25 +318,27 @@ export class CardIndex {
       if (!card || !applies(card, options)) continue
       const t = this.terms.get(card.id)!
       let best = { coverage: 0, reverse: 0, matched: 0, words: 0 }
+      // What the keywords and the answer cover is the same for every phrasing: weighed once.
+      let inLabels = 0
+      const inBody: number[] = []
+      for (let i = 0; i < topic.length; i++) {
+        if (t.labels.has(topic[i]!)) inLabels += w[i]!
+        else inBody.push(i)
+      }
       for (const p of t.phrasings) {
-        let got = 0
-        for (let i = 0; i < topic.length; i++) {
+        let got = inLabels
+        for (const i of inBody) {
           const term = topic[i]!
-          if (p.has(term) || t.labels.has(term)) got += w[i]!
-          else if (t.body.has(term)) got += 0.5 * w[i]!
+          if (p.terms.has(term)) got += w[i]!
+          else if (t.body.includes(term)) got += 0.5 * w[i]!
         }
         // How much of the phrasing the question says: a question that names only one of its words is a weak match.
-        let pw = 0
         let pgot = 0
-        for (const term of p) {
-          const x = this.idf(term)
-          pw += x
-          if (asked.has(term)) pgot += x
-        }
+        for (const [term, x] of p.weighted) if (asked.has(term)) pgot += x
         const coverage = got / total
-        const reverse = pw ? pgot / pw : 0
+        const reverse = p.total ? pgot / p.total : 0
         let met = 0
-        for (const x of words) if (p.has(x) || t.labels.has(x)) met++
+        for (const x of words) if (p.terms.has(x) || t.labels.has(x)) met++
         if (coverage + 0.3 * reverse > best.coverage + 0.3 * best.reverse) best = { coverage, reverse, matched: got, words: met }
       }
       if (best.matched < MIN_MATCHED) continue
@@ -306,7 +367,7 @@ export class CardIndex {
     for (const card of this.cards) {
       if (card.category !== '辟谣' || !applies(card, options)) continue
       const t = this.terms.get(card.id)!
-      const sets = [t.claim, ...t.phrasings.map((p) => [...p])]
+      const sets = [t.claim, ...t.phrasings.map((p) => [...p.terms])]
       for (const terms of sets) {
         const coverage = this.share(terms, said)
         if (!best || coverage > best.coverage) best = { card, coverage, score: coverage, reverse: coverage, label: 0, words: 0, unknown: 0, missed: 0, doubted: true }
@@ -328,16 +389,11 @@ export class CardIndex {
   }
 
   private idf(term: string): number {
-    const df = this.df.get(term)
     // A word no card uses still counts against a card (股票, 机票: the question is about something else), but as
-    // a rare word, not the rarest: the cards' own rare words decide.
-    const w = df === undefined ? UNKNOWN_WEIGHT * Math.log(1 + this.cards.length) : Math.log(1 + this.cards.length / (1 + df))
-    return term.length === 1 && CJK.test(term) ? CHAR_WEIGHT * w : w
-  }
-
-  /** The shard as JSON, for saving. */
-  toJSON(): CardShardJSON {
-    return { version: INDEX_VERSION, fingerprint: this.fingerprint, index: this.index.toJSON() }
+    // a rare word, not the rarest: the cards' own rare words decide. Characters weigh CHAR_WEIGHT of a word.
+    const w = this.weights.get(term)
+    if (w !== undefined) return w
+    return term.length === 1 && CJK.test(term) ? CHAR_WEIGHT * this.unknownWeight : this.unknownWeight
   }
 
   private options(): ConstructorParameters<typeof MiniSearch<IndexedCard>>[0] {
@@ -358,5 +414,10 @@ function applies(card: LoadedCard, options: CardSearchOptions): boolean {
 }
 
 function toIndexed(c: LoadedCard): IndexedCard {
-  return { id: c.id, questions: c.questions.join(' '), labels: [c.topic, ...c.keywords, c.claim ?? ''].join(' '), answer: [c.answer, ...(c.steps ?? [])].join(' ') }
+  return { id: c.id, questions: c.questions.join(' '), labels: [c.topic, ...c.keywords, c.claim ?? ''].join(' ') }
+}
+
+/** All of a card's text, for the terms the cards know. */
+function cardText(c: LoadedCard): string {
+  return [c.topic, ...c.questions, ...c.keywords, c.answer, c.elder, ...(c.steps ?? []), c.claim ?? ''].join('\n')
 }

@@ -37,7 +37,8 @@ export function loadKepuKnowledge(options: KepuOptions): KepuKnowledge {
   const cards = loadCards(options.contentDir)
   const synonymsFile = join(options.contentDir, 'synonyms.yaml')
   const vocabulary = loadQueryVocabulary(synonymsFile)
-  const fingerprint = cardFingerprint(cards, readFileSync(synonymsFile, 'utf8'), options.regions.map((r) => r.name).join(','))
+  // The dictionary's recipe is part of what the cache is built from.
+  const fingerprint = cardFingerprint(cards, readFileSync(synonymsFile, 'utf8'), options.regions.map((r) => r.name).join(','), `common>=${COMMON_FREQ}`)
   const folder = options.cacheDir ? join(options.cacheDir, CACHE_FOLDER, fingerprint) : undefined
   const tokenizer = cardTokenizer(cards, vocabulary, options.regions, folder, options.logger)
   const index = new CardIndex(cards, tokenizer, vocabulary, options.regions, fingerprint, folder ? shardStore(folder, options.logger) : undefined)
@@ -77,10 +78,10 @@ function cardTokenizer(cards: readonly LoadedCard[], vocabulary: QueryVocabulary
 }
 
 /** Words jieba's full dictionary counts at least this often: everyday words a resident's question uses. */
-const COMMON_FREQ = 200
+const COMMON_FREQ = 1000
 
 /**
- * The everyday words of jieba's full dictionary (about 24,000): with them a question is cut into its words
+ * The everyday words of jieba's full dictionary (about 7,000): with them a question is cut into its words
  * (流浪狗|咬|了) rather than into characters the cards never use, so a word no card has is weighed as one.
  */
 function commonWords(): string[] {
