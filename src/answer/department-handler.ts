@@ -82,7 +82,7 @@ export function createDepartmentHandler(kb: KnowledgeBase): Handler {
         sources,
         choices: [{ label: `${action.name}有哪些任务`, value: `${plan.region}${action.name}有哪些任务` }],
         ...(p ? { more: moreText(p, plan) } : {}),
-        remember: { question, region: plan.region, action: action.name, ...(p ? { passages: [p.id], cursor: p.id } : {}) },
+        remember: { question, region: plan.region, action: action.name, wholeAction: true, ...(p ? { passages: [p.id], cursor: p.id } : {}) },
       }
     }
     const lines = found.slice(0, 5).map(({ plan, action }) => `· ${plan.region}：${action.leads.join('、')}`)
@@ -91,7 +91,7 @@ export function createDepartmentHandler(kb: KnowledgeBase): Handler {
       answered: true,
       intent: 'department',
       sources,
-      remember: { question, action: first.action.name },
+      remember: { question, action: first.action.name, wholeAction: true },
     }
   }
 
@@ -107,7 +107,7 @@ export function createDepartmentHandler(kb: KnowledgeBase): Handler {
       intent: 'department',
       sources: items.slice(0, 3).map((p) => sourceRef(p, plan)),
       ...(items.length > 5 ? { more: items.map((p, i) => `${i + 1}. ${p.title}（${p.ref}）`).join('\n') } : {}),
-      remember: { question, region: plan.region, action: action.name, list: items.map((p) => ({ label: p.title, passage: p.id })), ...(items[0] ? { passages: [items[0].id] } : {}) },
+      remember: { question, region: plan.region, action: action.name, wholeAction: true, list: items.map((p) => ({ label: p.title, passage: p.id })), ...(items[0] ? { passages: [items[0].id] } : {}) },
     }
   }
 

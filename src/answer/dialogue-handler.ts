@@ -137,7 +137,7 @@ export function createDialogueHandler(deps: DialogueHandlerDeps): Handler {
     const plan = region ? deps.knowledge().planOf(region) : undefined
     const action: Action | undefined = plan?.actions.find((a) => a.name === (d?.action ?? p?.action))
     // An answer about a whole action speaks for the action; one about a passage for that passage.
-    const byAction = !!action && (!p || (d?.action === action.name && d?.intent === 'department'))
+    const byAction = !!action && (!p || d?.wholeAction === true)
     const leads = byAction ? action!.leads : p?.leads.length ? p.leads : (action?.leads ?? [])
     const partners = (byAction ? action!.units : p?.units.length ? p.units : (action?.units ?? [])).filter((u) => !leads.includes(u))
     const subject = byAction ? `「${action!.name}」` : p ? `「${p.title}」` : '这项工作'

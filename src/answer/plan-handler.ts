@@ -36,7 +36,9 @@ export function createPlanHandler(kb: KnowledgeBase, options: PlanAnswerOptions 
     const hits = preferAsked(kb.index.search(q, { limit: region ? 3 : 12, ...(region ? { region } : {}) }).filter(relevant), q)
     const best = hits[0]
     // The region's plan does not cover it: say so plainly, naming the region, and offer what other plans say.
-    const figure = (h: SearchHit): boolean => /\d/u.test(h.sentence)
+    const topicTerms = new Set(kb.tokenize(`${q.topic} ${q.expansions.join(' ')}`))
+    // A figure answers 「多少」 only in a clause about the topic: 「比例达到12%」 is no count of volunteers.
+    const figure = (h: SearchHit): boolean => h.sentence.split(/[，,；;：:]/u).some((c) => /\d/u.test(c) && kb.tokenize(foldText(c)).some((t) => t.length >= 2 && topicTerms.has(t)))
     if (!best) return region && !kb.index.isVague(q) ? (notCovered(ctx.text, q, region, q.shape === 'number' ? figure : undefined) ?? next()) : next()
     // A question of only common words gets an answer only from a sentence that defines its words.
     if (kb.index.isVague(q) && !definesTopic(best.sentence, q.topic)) return next()
@@ -47,7 +49,7 @@ export function createPlanHandler(kb: KnowledgeBase, options: PlanAnswerOptions 
     if (perRegion.length > 1) return { ...perRegionAnswer(kb, perRegion, clip), remember: { question: ctx.text, passages: perRegion.map((h) => h.passage.id) } }
 
     // 「多少」 answered by a sentence without a figure, where other plans have one: the plan does not say.
-    if (region && q.shape === 'number' && !/\d/u.test(best.sentence)) {
+    if (region && q.shape === 'number' && !figure(best)) {
       const honest = notCovered(ctx.text, q, region, figure)
       if (honest) return honest
     }
@@ -198,7 +200,7 @@ function listAnswer(kb: KnowledgeBase, plan: Plan, section: Section, elder: bool
     sources: section.items.slice(0, 3).map((p) => sourceRef(p, plan)),
     ...(labels.length > max ? { more: labels.slice(max).map((l, i) => `${max + i + 1}. ${l}`).join('\n') } : {}),
     // The answer is about the section, not one of its items: 「这个归谁管」 names the section's action's units.
-    remember: { ...remember, passages: [], ...(common ? { action: common } : {}), list: section.items.map((p, i) => ({ label: labels[i]!, passage: p.id })) },
+    remember: { ...remember, passages: [], ...(common ? { action: common, wholeAction: true } : {}), list: section.items.map((p, i) => ({ label: labels[i]!, passage: p.id })) },
   }
 }
 

@@ -46,8 +46,10 @@ export interface DialogueState {
   question?: string
   /** The region the last answer was about. */
   region?: string
-  /** The action (提升行动, 重点工程) the last answer was about, when it was about one. */
+  /** The action (提升行动, 重点工程) the last answer belongs to. */
   action?: string
+  /** True when the last answer was about that whole action (its lead units, its list of items), not one passage. */
+  wholeAction?: boolean
   /** The passages the last answer rests on, best first (ids). */
   passages?: string[]
   /** The passage 「接着说」 continues from (the last one shown). */
