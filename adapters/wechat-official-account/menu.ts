@@ -10,30 +10,28 @@ import { MENU_KEY_PREFIX } from './to-incoming.js'
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8')
 
-const leaf = (nameBytes: number) =>
-  z
-    .object({
-      name: z.string().trim().min(1).refine((s) => bytes(s) <= nameBytes, `at most ${nameBytes} bytes (${Math.floor(nameBytes / 3)} Chinese characters)`),
-      text: z.string().trim().min(1).refine((s) => bytes(MENU_KEY_PREFIX + s) <= 128, 'at most 123 bytes (41 Chinese characters): it travels in the button key').optional(),
-      url: z.string().trim().regex(/^https?:\/\/\S+$/, 'expected an http(s) URL').refine((s) => bytes(s) <= 1024, 'at most 1024 bytes').optional(),
-    })
-    .strict()
-    .refine((b) => (b.text === undefined) !== (b.url === undefined), 'give exactly one of text (a question the button sends) or url (a page it opens)')
+const name = (max: number) => z.string().trim().min(1).refine((s) => bytes(s) <= max, `at most ${max} bytes (${Math.floor(max / 3)} Chinese characters)`)
+const text = z.string().trim().min(1).refine((s) => bytes(MENU_KEY_PREFIX + s) <= 128, 'at most 123 bytes (41 Chinese characters): it travels in the button key')
+const url = z.string().trim().regex(/^https?:\/\/\S+$/, 'expected an http(s) URL').refine((s) => bytes(s) <= 1024, 'at most 1024 bytes')
+const ONE_OF = 'give exactly one of text (a question the button sends), url (a page it opens) or sub_button (a sub-menu)'
 
-const SubButton = leaf(60)
+const SubButton = z
+  .object({ name: name(60), text: text.optional(), url: url.optional() })
+  .strict()
+  .refine((b) => (b.text === undefined) !== (b.url === undefined), ONE_OF.replace(' or sub_button (a sub-menu)', ''))
 
-const TopButton = z.union([
-  leaf(16),
-  z
-    .object({
-      name: z.string().trim().min(1).refine((s) => bytes(s) <= 16, 'at most 16 bytes (5 Chinese characters)'),
-      sub_button: z.array(SubButton).min(1, 'a sub-menu needs 1–5 buttons').max(5, 'a sub-menu holds at most 5 buttons'),
-    })
-    .strict(),
-])
+const TopButton = z
+  .object({
+    name: name(16),
+    text: text.optional(),
+    url: url.optional(),
+    sub_button: z.array(SubButton).min(1, 'a sub-menu needs 1–5 buttons').max(5, 'a sub-menu holds at most 5 buttons').optional(),
+  })
+  .strict()
+  .refine((b) => [b.text, b.url, b.sub_button].filter((x) => x !== undefined).length === 1, ONE_OF)
 
 /** content/wechat-oa-menu.yaml */
-export const MenuFileSchema = z.object({ button: z.array(TopButton).min(1, 'at least one button').max(3, 'WeChat shows at most 3 top-level buttons') }).strict()
+export const MenuFileSchema = z.object({ button: z.array(TopButton).min(1, 'button: at least one button').max(3, 'button: WeChat shows at most 3 top-level buttons (put more in a sub_button list)') }).strict()
 export type MenuFile = z.infer<typeof MenuFileSchema>
 
 type Leaf = { name: string; text?: string | undefined; url?: string | undefined }
@@ -41,5 +39,5 @@ type Leaf = { name: string; text?: string | undefined; url?: string | undefined 
 /** The body of `/cgi-bin/menu/create`. */
 export function toWechatMenu(file: MenuFile): { button: unknown[] } {
   const leafOf = (b: Leaf) => (b.text !== undefined ? { type: 'click', name: b.name, key: `${MENU_KEY_PREFIX}${b.text}` } : { type: 'view', name: b.name, url: b.url })
-  return { button: file.button.map((b) => ('sub_button' in b ? { name: b.name, sub_button: b.sub_button.map(leafOf) } : leafOf(b))) }
+  return { button: file.button.map((b) => (b.sub_button ? { name: b.name, sub_button: b.sub_button.map(leafOf) } : leafOf(b))) }
 }

@@ -53,8 +53,9 @@ function limitOf(key: string): number {
   return FIELD_LIMITS[type] ?? DEFAULT_LIMIT
 }
 
-/** At most `max` characters (code points), the last one 「…」 when cut. */
+/** At most `max` characters (code points), the last one 「…」 when cut (after no dangling punctuation). */
 function clip(value: string, max: number): string {
   const chars = Array.from(value)
-  return chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`
+  if (chars.length <= max) return value
+  return `${chars.slice(0, max - 1).join('').replace(/[\s，。、；：！？,.;:!?]+$/u, '')}…`
 }

@@ -31,7 +31,8 @@ export async function createRegionQrcode(tools: Pick<WechatOaTools, 'api'>, regi
 
 /** Validates the menu file and publishes it (or only shows the body with `dryRun`). */
 export async function publishMenu(tools: WechatOaTools, file: string, dryRun: boolean): Promise<{ button: unknown[] }> {
-  const menu = tools.toMenu(loadYaml(file, tools.menuSchema, relative(process.cwd(), file) || file))
+  const rel = relative(process.cwd(), file)
+  const menu = tools.toMenu(loadYaml(file, tools.menuSchema, rel && !rel.startsWith('..') ? rel : file))
   if (!dryRun) await apiCall(() => tools.api.createMenu(menu))
   return menu
 }

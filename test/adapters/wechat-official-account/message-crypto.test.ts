@@ -1,10 +1,11 @@
-import { createCipheriv, createDecipheriv, createHash } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { decryptMessage, encryptMessage, isEncodingAesKey, MessageCryptoError, signatureMatches, signatureOf } from '../../../adapters/wechat-official-account/message-crypto.js'
+import { wechatDecrypt, wechatEncrypt } from './signed-request.js'
 
 /**
- * The vector is built here by the documented algorithm (公众号 消息加解密说明), independently of the code
- * under test: key = Base64_Decode(EncodingAESKey + "="), IV = key[0..16), plaintext =
+ * The vector is built by the documented algorithm (公众号 消息加解密说明) in signed-request.ts, independently
+ * of the code under test: key = Base64_Decode(EncodingAESKey + "="), IV = key[0..16), plaintext =
  * random(16) ‖ msg_len (4 bytes, network order) ‖ msg ‖ AppID, PKCS#7 padding to a multiple of 32,
  * AES-256-CBC without its own padding, Base64.
  */
@@ -13,28 +14,8 @@ const APPID = 'wx5823bf96d3bd56c7'
 const RANDOM = Buffer.from('0123456789abcdef')
 const MESSAGE = '<xml><ToUserName><![CDATA[gh_3a2b1c4d5e6f]]></ToUserName><FromUserName><![CDATA[oLVPpjqs9BhvzwPj5A-vTYAX3GLc]]></FromUserName><CreateTime>1779436920</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[防灾减灾日是哪天？]]></Content><MsgId>24398765432109876</MsgId></xml>'
 
-function documentedEncrypt(aesKey: string, message: string, appId: string, random: Buffer): string {
-  const key = Buffer.from(`${aesKey}=`, 'base64')
-  const msg = Buffer.from(message, 'utf8')
-  const len = Buffer.alloc(4)
-  len.writeUInt32BE(msg.length)
-  const plain = Buffer.concat([random, len, msg, Buffer.from(appId)])
-  const pad = 32 - (plain.length % 32)
-  const padded = Buffer.concat([plain, Buffer.alloc(pad, pad)])
-  const cipher = createCipheriv('aes-256-cbc', key, key.subarray(0, 16))
-  cipher.setAutoPadding(false)
-  return Buffer.concat([cipher.update(padded), cipher.final()]).toString('base64')
-}
-
-function documentedDecrypt(aesKey: string, encrypted: string): { message: string; appId: string } {
-  const key = Buffer.from(`${aesKey}=`, 'base64')
-  const decipher = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16))
-  decipher.setAutoPadding(false)
-  const padded = Buffer.concat([decipher.update(Buffer.from(encrypted, 'base64')), decipher.final()])
-  const plain = padded.subarray(0, padded.length - padded[padded.length - 1]!)
-  const len = plain.readUInt32BE(16)
-  return { message: plain.subarray(20, 20 + len).toString('utf8'), appId: plain.subarray(20 + len).toString() }
-}
+const documentedEncrypt = wechatEncrypt
+const documentedDecrypt = wechatDecrypt
 
 describe('wechat-oa message crypto', () => {
   const vector = documentedEncrypt(AES_KEY, MESSAGE, APPID, RANDOM)
