@@ -157,7 +157,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
 
   async function send(adapter: Adapter, limiter: RateLimiter, row: OutboxRow): Promise<void> {
     try {
-      const receipt = await adapter.send({ chatId: row.chatId, text: row.text, isGroup: row.isGroup })
+      const receipt = await adapter.send({ chatId: row.chatId, text: row.text, isGroup: row.isGroup, ...(row.topic ? { topic: row.topic } : {}) })
       store.markSent(row.id, clock.now(), receipt.messageId)
     } catch (err) {
       settleFailure(limiter, row, err)
