@@ -85,6 +85,7 @@ export async function createAdapters(config: Config, logger: Logger, hooks: { on
           templates: config.WECHAT_OA_TEMPLATES,
           stopGraceMs: config.KEPU_SHUTDOWN_GRACE_MS,
           logger,
+          ...(hooks.onBlocked ? { onBlocked: (openid: string) => hooks.onBlocked!('wechat-oa', openid) } : {}),
           ...hooks.wechatOa,
         }),
       )

@@ -91,7 +91,8 @@ function fromEvent(m: WechatXml, base: { openid: string; dedupId: string }, inco
       return { kind: 'skip', reason: 'unsubscribe', ...base, interacted: false }
     case 'view':
     case 'view_miniprogram':
-      return { kind: 'skip', reason: 'view', ...base, interacted: true }
+      // Opening a page from the menu does not open the 客服消息 window (WeChat counts only click and scan menus).
+      return { kind: 'skip', reason: 'view', ...base, interacted: false }
     case 'templatesendjobfinish':
     case 'masssendjobfinish':
     case 'subscribe_msg_popup_event':

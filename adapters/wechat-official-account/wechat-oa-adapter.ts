@@ -54,6 +54,8 @@ export interface WechatOaAdapterOptions {
   checkTokenOnStart?: boolean
   /** Waits; injected so that tests need not sleep. Must resolve early when `signal` aborts. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>
+  /** Called when a resident unsubscribes (or WeChat says they no longer follow): no announcements for them. */
+  onBlocked?: (openid: string) => void
   /** The API client (default: built from the options). */
   api?: WechatOaApi
 }
@@ -179,7 +181,9 @@ export class WechatOaAdapter implements Adapter {
       this.log.debug({ route: 'template' }, 'wechat-oa: sent')
       return { route: 'template', ...(res.msgid ? { messageId: res.msgid } : {}) }
     } catch (err) {
-      throw toDeliveryError(err, now)
+      const de = toDeliveryError(err, now)
+      if (de.kind === 'blocked') this.blocked(openid)
+      throw de
     }
   }
 
@@ -190,6 +194,7 @@ export class WechatOaAdapter implements Adapter {
     const mapped = toIncoming(message)
     if (mapped.kind === 'skip') {
       if (mapped.reason === 'not-a-message') this.log.warn({ code: 'E_WECHAT_OA_BODY' }, 'wechat-oa: message without sender, time or type')
+      if (mapped.reason === 'unsubscribe' && mapped.openid) this.blocked(mapped.openid)
       return { kind: 'success' }
     }
     const now = this.clock.now()
@@ -260,6 +265,14 @@ export class WechatOaAdapter implements Adapter {
         this.log.warn({ code: toDeliveryError(err, now).code, errcode: err instanceof WechatApiError ? err.errcode : undefined }, 'wechat-oa: 客服消息 not sent')
         return
       }
+    }
+  }
+
+  private blocked(openid: string): void {
+    try {
+      this.opts.onBlocked?.(openid)
+    } catch (err) {
+      this.log.warn({ code: errorCode(err) }, 'wechat-oa: onBlocked failed')
     }
   }
 

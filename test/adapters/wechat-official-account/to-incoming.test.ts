@@ -68,7 +68,7 @@ describe('wechat-oa toIncoming (request bodies in the documented shape)', () => 
 
   it.each([
     ['unsubscribe', 'unsubscribe', false],
-    ['view', 'view', true],
+    ['view', 'view', false],
     ['template-job-finish', 'job-finished', false],
     ['location-report', 'report', false],
   ] as const)('answers nothing to %s', (name, reason, interacted) => {

@@ -353,6 +353,15 @@ describe('wechat-oa send(): announcements by the 48-hour rule', () => {
     expect(((await noTemplates.adapter.send({ chatId: ALICE, text: '提醒' }).catch((e: unknown) => e)) as DeliveryError).kind).toBe('permanent')
   })
 
+  it('marks a resident who unsubscribes, or whom WeChat says no longer follows (43004), as blocked', async () => {
+    const blocked: string[] = []
+    const { push, adapter, fake, now } = await rig({ templates, onBlocked: (openid) => blocked.push(openid) })
+    expect((await push(eventXml(ALICE, 'unsubscribe', '', now()))).body).toBe('success')
+    fake.failNext('/cgi-bin/message/template/send', 43004)
+    await adapter.send({ chatId: BOB, text: '提醒', topic: 'fraud-tip' }).catch(() => {})
+    expect(blocked).toEqual([ALICE, BOB])
+  })
+
   it('never logs an access_token or the secret', async () => {
     const { say, adapter, fake, logger } = await rig({ templates })
     await say(ALICE, '你好')
