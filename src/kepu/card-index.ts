@@ -85,9 +85,9 @@ function sure(hit: CardHit): boolean {
 /** A rumour card matches a forwarded message when this share of its claim's words occur in it. */
 export const MIN_CLAIM_COVERAGE = 0.55
 
-const INDEX_VERSION = 3
+const INDEX_VERSION = 4
 /** How many of MiniSearch's hits are re-ranked. */
-const CANDIDATES = 16
+const CANDIDATES = 12
 // The answer is not searched: a card that shares only answer words with a question never answers it.
 const FIELDS = ['questions', 'labels'] as const
 const BOOST = { questions: 2, labels: 2 }
@@ -115,20 +115,20 @@ interface IndexedCard {
 
 /** A card's terms as saved with the shard (arrays), so that a start does not cut every card again. */
 interface StoredTerms {
-  /** Each phrasing's terms. */
-  p: string[][]
+  /** Each phrasing's terms, space-separated (one string each: a smaller file, fewer objects to parse). */
+  p: string[]
   /** Keywords, topic and claim. */
-  l: string[]
+  l: string
   /** Answer, elder form and steps. */
-  b: string[]
+  b: string
   /** The claim (辟谣 cards). */
-  c: string[]
+  c: string
 }
+const split = (s: string): string[] => (s ? s.split(' ') : [])
 
 interface Phrasing {
   terms: Set<string>
-  /** Each term with its weight, and their sum: the ranking's hot loop reads these. */
-  weighted: [string, number][]
+  /** The sum of its terms' weights. */
   total: number
 }
 
@@ -195,11 +195,11 @@ export class CardIndex {
       saved = {}
       for (const c of cards) {
         saved[c.id] = {
-          p: c.questions.map((q) => this.wordTerms(this.topicOf(q))),
-          l: both([c.topic, ...c.keywords, c.claim ?? ''].join(' ')),
+          p: c.questions.map((q) => this.wordTerms(this.topicOf(q)).join(' ')),
+          l: both([c.topic, ...c.keywords, c.claim ?? ''].join(' ')).join(' '),
           // The answer's words and characters only: its every bigram would cost memory and tell little.
-          b: this.wordTerms(foldText([c.answer, c.elder, ...(c.steps ?? [])].join(' '))),
-          c: c.claim ? this.wordTerms(foldText(c.claim)) : [],
+          b: this.wordTerms(foldText([c.answer, c.elder, ...(c.steps ?? [])].join(' '))).join(' '),
+          c: c.claim ? this.wordTerms(foldText(c.claim)).join(' ') : '',
         }
       }
       this.index = new MiniSearch<IndexedCard>(this.options())
@@ -211,7 +211,7 @@ export class CardIndex {
     const dfs = new Map<string, number>()
     for (const c of cards) {
       const t = saved[c.id]!
-      for (const term of new Set([...t.p.flat(), ...t.l, ...t.b])) dfs.set(term, (dfs.get(term) ?? 0) + 1)
+      for (const term of new Set([...t.p.flatMap(split), ...split(t.l), ...split(t.b)])) dfs.set(term, (dfs.get(term) ?? 0) + 1)
     }
     for (const [term, df] of dfs) {
       const w = Math.log(1 + cards.length / (1 + df))
@@ -220,13 +220,15 @@ export class CardIndex {
     for (const c of cards) {
       const t = saved[c.id]!
       this.terms.set(c.id, {
-        phrasings: t.p.map((terms) => {
-          const weighted = terms.map((x): [string, number] => [x, this.idf(x)])
-          return { terms: new Set(terms), weighted, total: weighted.reduce((a, [, w]) => a + w, 0) }
+        phrasings: t.p.map((line) => {
+          const terms = new Set(split(line))
+          let total = 0
+          for (const x of terms) total += this.idf(x)
+          return { terms, total }
         }),
-        labels: new Set(t.l),
+        labels: new Set(split(t.l)),
         body: foldText([c.answer, c.elder, ...(c.steps ?? [])].join('\n')),
-        claim: t.c,
+        claim: split(t.c),
       })
     }
   }
@@ -303,10 +305,12 @@ export class CardIndex {
     const expansion = [...new Set(this.tokenizer.tokenize(a.expansions.join(' ')))].filter((t) => !topic.includes(t))
     const known = [...topic, ...expansion].filter((t) => this.weights.has(t))
     if (!known.length) return []
-    let found: { id: unknown; score: number }[] = this.index.search(known.join(' '), { boost: BOOST, combineWith: 'OR', tokenize: splitOnSpace }).slice(0, CANDIDATES)
+    // The shard has words and bigrams, not single characters: looking those up costs and finds nothing.
+    const lookup = known.filter((t) => t.length > 1)
+    let found: { id: unknown; score: number }[] = lookup.length ? this.index.search(lookup.join(' '), { boost: BOOST, combineWith: 'OR', tokenize: splitOnSpace }).slice(0, CANDIDATES) : []
     // A question of single characters only (「天为什么是蓝的」 → 天, 蓝) finds nothing in the shard, which keeps
     // words and bigrams: its candidates are the cards whose phrasings have those characters.
-    if (!known.some((t) => t.length > 1)) found = this.cards.filter((c) => this.terms.get(c.id)!.phrasings.some((p) => known.some((t) => p.terms.has(t)))).map((c) => ({ id: c.id, score: 1 }))
+    if (!lookup.length) found = this.cards.filter((c) => this.terms.get(c.id)!.phrasings.some((p) => known.some((t) => p.terms.has(t)))).map((c) => ({ id: c.id, score: 1 }))
     const w = topic.map((t) => this.idf(t))
     const total = w.reduce((x, y) => x + y, 0) || 1
     const asked = new Set([...topic, ...expansion])
@@ -320,21 +324,24 @@ export class CardIndex {
       let best = { coverage: 0, reverse: 0, matched: 0, words: 0 }
       // What the keywords and the answer cover is the same for every phrasing: weighed once.
       let inLabels = 0
-      const inBody: number[] = []
+      const rest: number[] = []
+      const inBody: boolean[] = []
       for (let i = 0; i < topic.length; i++) {
         if (t.labels.has(topic[i]!)) inLabels += w[i]!
-        else inBody.push(i)
+        else {
+          rest.push(i)
+          inBody[i] = t.body.includes(topic[i]!)
+        }
       }
       for (const p of t.phrasings) {
         let got = inLabels
-        for (const i of inBody) {
-          const term = topic[i]!
-          if (p.terms.has(term)) got += w[i]!
-          else if (t.body.includes(term)) got += 0.5 * w[i]!
+        for (const i of rest) {
+          if (p.terms.has(topic[i]!)) got += w[i]!
+          else if (inBody[i]) got += 0.5 * w[i]!
         }
         // How much of the phrasing the question says: a question that names only one of its words is a weak match.
         let pgot = 0
-        for (const [term, x] of p.weighted) if (asked.has(term)) pgot += x
+        for (const term of p.terms) if (asked.has(term)) pgot += this.idf(term)
         const coverage = got / total
         const reverse = p.total ? pgot / p.total : 0
         let met = 0
