@@ -20,6 +20,23 @@ export interface WechatOaShared {
 }
 
 /**
+ * A store's key-value role (`getValue(key, now)`, `setValue(key, value, now, ttlMs)`, as in the async store)
+ * as the cache the Official Account adapter takes. Its de-duplication and lease roles fit as they are.
+ */
+export function keyValueCacheOf(
+  kv: { getValue(key: string, now: Date): Promise<string | undefined>; setValue(key: string, value: string, now: Date, ttlMs?: number): Promise<void> },
+  now: () => Date = () => new Date(),
+): KeyValueCache {
+  return {
+    get: (key) => kv.getValue(key, now()),
+    set: (key, value, expiresAt) => {
+      const t = now()
+      return kv.setValue(key, value, t, Math.max(1, expiresAt.getTime() - t.getTime()))
+    },
+  }
+}
+
+/**
  * Builds the adapters the configuration names. Platform SDKs are loaded only for the adapters in use
  * (wechaty is large), which is also why this is async.
  */

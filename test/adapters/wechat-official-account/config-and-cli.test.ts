@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createWechatOaTools } from '../../../src/adapters.js'
+import { createWechatOaTools, keyValueCacheOf } from '../../../src/adapters.js'
 import { createRegionQrcode, publishMenu } from '../../../src/commands/wechat-oa.js'
 import { loadConfig, redactConfig } from '../../../src/config.js'
 import { ConfigError, ContentError, InputError } from '../../../src/core/errors.js'
@@ -102,5 +102,25 @@ describe('kepu wechat-oa qrcode / menu', () => {
     writeFileSync(file, 'button:\n  - name: 找活动\n    text: 最近有什么科普活动\n')
     expect(await publishMenu(t, file, true)).toEqual({ button: [{ type: 'click', name: '找活动', key: 'kepu:最近有什么科普活动' }] })
     expect(() => t.api).toThrow(ConfigError)
+  })
+})
+
+describe('keyValueCacheOf (a store\'s key-value role as the adapter\'s cache)', () => {
+  it('passes keys through and turns an expiry time into a ttl from now', async () => {
+    const calls: unknown[] = []
+    const now = new Date('2026-05-12T01:00:00Z')
+    const cache = keyValueCacheOf(
+      {
+        getValue: async (key, at) => (calls.push(['get', key, at.toISOString()]), 'v'),
+        setValue: async (key, value, at, ttlMs) => void calls.push(['set', key, value, at.toISOString(), ttlMs]),
+      },
+      () => now,
+    )
+    expect(await cache.get('k')).toBe('v')
+    await cache.set('k', 'x', new Date(now.getTime() + 7200_000))
+    expect(calls).toEqual([
+      ['get', 'k', '2026-05-12T01:00:00.000Z'],
+      ['set', 'k', 'x', '2026-05-12T01:00:00.000Z', 7200_000],
+    ])
   })
 })
