@@ -49,7 +49,7 @@ export function loadKnowledgeBase(options: KnowledgeOptions): KnowledgeBase {
   const tokenizer = domainTokenizer(plans, vocabulary, regions, folder, options.logger)
   const index = new PlanIndex(plans, tokenizer.tokenize, fingerprint, folder ? fileShardStore(folder, options.logger) : undefined)
   const byRegion = new Map(plans.map((p) => [p.region, p]))
-  const fixer = new TypoFixer(() => plans.flatMap((p) => p.passages.flatMap((x) => [x.title, x.text])), tokenizer.cut, new Set(vocabulary.questionWords))
+  const fixer = new TypoFixer(() => plans.flatMap((p) => p.passages.flatMap((x) => [x.title, x.text])), tokenizer.cut, new Set(vocabulary.questionWords), options.cacheDir ? join(options.cacheDir, 'pinyin-sounds.json') : undefined)
   return {
     plans,
     regions,

@@ -1,4 +1,6 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { dirname } from 'node:path'
 
 type PinyinOf = (text: string, options: { toneType: 'none'; type: 'array' }) => string[]
 
@@ -11,25 +13,69 @@ export function pinyinSyllables(text: string): string[] {
 }
 
 const CJK_ONLY = /^[\u3400-\u9fff]+$/u
+const SOUNDS_VERSION = 1
+
+/**
+ * The toneless pinyin of every CJK character (its default reading), from pinyin-pro once and then from
+ * `file` when given: a cached table costs a few milliseconds and no library at all, which keeps memory down.
+ */
+export function characterSounds(file?: string): Map<string, string> {
+  if (file) {
+    try {
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { version: number; sounds: string }
+      if (saved.version === SOUNDS_VERSION) {
+        const map = new Map<string, string>()
+        // One line, 「字 sound」 pairs separated by commas: compact and quick to read.
+        for (const pair of saved.sounds.split(',')) if (pair.length > 2) map.set(pair[0]!, pair.slice(2))
+        return map
+      }
+    } catch {
+      // Not made yet: made below.
+    }
+  }
+  const map = new Map<string, string>()
+  for (let code = 0x4e00; code <= 0x9fff; code++) {
+    const ch = String.fromCharCode(code)
+    const sound = pinyinSyllables(ch)[0]
+    if (sound && sound !== ch) map.set(ch, sound)
+  }
+  if (file) {
+    try {
+      mkdirSync(dirname(file), { recursive: true })
+      const tmp = `${file}.${process.pid}.tmp`
+      writeFileSync(tmp, JSON.stringify({ version: SOUNDS_VERSION, sounds: [...map].map(([c, p]) => `${c} ${p}`).join(',') }))
+      renameSync(tmp, file)
+    } catch {
+      // A cache not written only costs the next start the library.
+    }
+  }
+  return map
+}
 
 /**
  * Corrects one-character IME slips on the corpus's own vocabulary: a stretch of the question that is
- * no word of the plans but sounds exactly like one (公程 → 工程, 科普惯 → 科普馆) becomes that word. Only
+ * no word of the plans but sounds exactly like one (公程 → 工程, 科技管 → 科技馆) becomes that word.
+ * Sounds are the characters' default readings, the same for the question and the plans. Only
  * stretches the segmenter could not place are tried, the replacement differs in one character, and
  * a stretch that occurs in the plans as written is left alone, so correct questions never change.
  */
 export class TypoFixer {
   private vocabulary?: { words: Map<string, number>; bySound: Map<string, string[]>; corpus: string }
-  private readonly sounds = new Map<string, string[]>()
 
   /**
    * @param texts the corpus (passage texts and titles), read on the first question that needs it.
    * @param stopWords question and filler words, which are never part of a slip.
    */
+  private charSounds?: Map<string, string>
+
+  /**
+   * @param soundsFile where the table of character sounds is cached (see characterSounds); absent: made in memory.
+   */
   constructor(
     private readonly texts: () => Iterable<string>,
     private readonly cutCorpus: (text: string) => string[],
     private readonly stopWords: ReadonlySet<string> = new Set(),
+    private readonly soundsFile?: string,
   ) {}
 
   /** The slips in a folded question, as [typed, meant] pairs (empty when none). */
@@ -73,15 +119,11 @@ export class TypoFixer {
     return out
   }
 
-  /** Pinyin of a stretch, remembered (questions repeat their stretches; the map is bounded). */
+  /** Toneless pinyin of each character of a stretch, by the characters' default readings. */
   private soundsOf(run: string): string[] {
-    let sounds = this.sounds.get(run)
-    if (!sounds) {
-      sounds = pinyinSyllables(run)
-      if (this.sounds.size >= 5000) this.sounds.clear()
-      this.sounds.set(run, sounds)
-    }
-    return sounds
+    this.charSounds ??= characterSounds(this.soundsFile)
+    const table = this.charSounds
+    return Array.from(run, (ch) => table.get(ch) ?? ch)
   }
 
   private vocab(): NonNullable<TypoFixer['vocabulary']> {
@@ -94,7 +136,7 @@ export class TypoFixer {
     }
     const bySound = new Map<string, string[]>()
     for (const w of [...words.keys()].sort((a, b) => words.get(b)! - words.get(a)!)) {
-      const key = pinyinSyllables(w).join(' ')
+      const key = this.soundsOf(w).join(' ')
       const list = bySound.get(key)
       if (list) list.push(w)
       else bySound.set(key, [w])
