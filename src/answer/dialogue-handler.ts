@@ -44,6 +44,7 @@ export function createDialogueHandler(deps: DialogueHandlerDeps): Handler {
   }
 
   return async (ctx, next) => {
+    if (ctx.incoming.isGroup && !ctx.incoming.mentioned) return next()
     if (HUMAN.test(ctx.text.replace(/[\s!！。.？?]+/gu, ''))) return human()
     if (ctx.intent === 'smalltalk') return smallTalk(ctx)
     if (ctx.intent === 'region') return regionSet(ctx)

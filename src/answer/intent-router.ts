@@ -90,6 +90,8 @@ export function createIntentRouter(deps: IntentRouterDeps): Router {
   return (input) => {
     const text = input.text.trim()
     const b = bare(text)
+    // Group chatter not addressed to the bot is nobody's follow-up or small talk.
+    if (input.incoming.isGroup && !input.incoming.mentioned) return {}
     if (input.incoming.forwarded) return { intent: 'check' }
     if (ELDER_MENU.test(b)) return input.user.elder ? { intent: 'mode' } : {}
     if (input.user.elder && /^\d{1,3}$/u.test(b)) return { intent: 'mode' }

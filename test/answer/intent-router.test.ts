@@ -112,6 +112,11 @@ describe('intent router: precedence', () => {
     expect(route({ ...i, incoming: { ...i.incoming, forwarded: true } }).intent).toBe('check')
   })
 
+  it('group chatter not addressed to the bot is left alone', () => {
+    const i = input('谢谢，回头见', planTalk)
+    expect(route({ ...i, incoming: { ...i.incoming, isGroup: true, mentioned: false } })).toEqual({})
+  })
+
   it('in 长辈模式 numbers and menu words belong to the menu', () => {
     expect(route(input('20', planTalk, { elder: true })).intent).toBe('mode')
     expect(route(input('返回', undefined, { elder: true })).intent).toBe('mode')
