@@ -55,7 +55,7 @@ describe('loadConfig', () => {
 
   it.each([
     [{ KEPU_ADAPTERS: 'telegram' }, /^config: TELEGRAM_BOT_TOKEN: required when KEPU_ADAPTERS includes telegram/],
-    [{ KEPU_ADAPTERS: 'telegram,qq' }, /^config: KEPU_ADAPTERS: expected one of console, telegram, wechat, got "qq"$/],
+    [{ KEPU_ADAPTERS: 'telegram,qq' }, /^config: KEPU_ADAPTERS: expected one of console, telegram, wechat, wechat-oa, got "qq"$/],
     [{ WECHAT_SEND_INTERVAL_MS: 'soon' }, /^config: WECHAT_SEND_INTERVAL_MS: expected a whole number$/],
     [{ KEPU_HTTP_PORT: '70000' }, /^config: KEPU_HTTP_PORT: /],
     [{ TELEGRAM_API_ROOT: 'api.telegram.org' }, /^config: TELEGRAM_API_ROOT: expected an http\(s\) URL$/],
