@@ -163,11 +163,17 @@ export class WechatOaAdapter implements Adapter {
         this.log.debug({ route: 'custom', pieces: sent }, 'wechat-oa: sent')
         return { route: 'custom' }
       } catch (err) {
-        if (!(err instanceof WechatApiError && WINDOW_CLOSED.has(err.errcode))) throw toDeliveryError(err, now)
-        await this.window.close(openid, now)
+        const closed = err instanceof WechatApiError && WINDOW_CLOSED.has(err.errcode)
+        if (closed) await this.window.close(openid, now)
         if (sent > 0) {
-          this.log.warn({ code: 'E_WECHAT_OA_PARTIAL', sent, pieces: pieces.length }, 'wechat-oa: the window closed in the middle of a message')
+          // Part of it arrived: resending would repeat that part, so it counts as sent.
+          this.log.warn({ code: 'E_WECHAT_OA_PARTIAL', sent, pieces: pieces.length, errcode: err instanceof WechatApiError ? err.errcode : undefined }, 'wechat-oa: a message broke off after some of its parts')
           return { route: 'custom' }
+        }
+        if (!closed) {
+          const de = toDeliveryError(err, now)
+          if (de.kind === 'blocked') this.blocked(openid)
+          throw de
         }
         // The window closed after all (another replica, or WeChat counts differently): the template it is.
       }

@@ -338,6 +338,18 @@ describe('wechat-oa send(): announcements by the 48-hour rule', () => {
     expect(fake.requests.filter((r) => r.path === '/cgi-bin/message/custom/send')).toHaveLength(customCalls)
   })
 
+  it('counts a message as sent when the window closes after some of its parts (no repeat on retry)', async () => {
+    const { say, adapter, fake, logger } = await rig({ templates })
+    await say(ALICE, '你好')
+    // WeChat has counted four messages this window that this adapter did not (another replica, say).
+    for (let i = 0; i < 4; i++) await adapter.api.sendCustomText(ALICE, `别处发的第${i + 1}条`)
+    const long = `${'第一部分的内容。'.repeat(80)}\n\n${'第二部分的内容。'.repeat(40)}`
+    expect(await adapter.send({ chatId: ALICE, text: long, topic: 'fraud-tip' })).toEqual({ route: 'custom' })
+    expect(fake.custom).toHaveLength(5)
+    expect(fake.templates).toHaveLength(0)
+    expect(JSON.stringify(logger.records)).toContain('E_WECHAT_OA_PARTIAL')
+  })
+
   it('maps quota and recipient errors to delivery errors: 45009 retry at midnight, 43004 blocked, 45015 failed', async () => {
     const { adapter, fake } = await rig({ templates })
     fake.failNext('/cgi-bin/message/template/send', 45009)
