@@ -8,6 +8,7 @@ import { fraudSkill } from './skills/fraud-skill.js'
 import { kepuSkill } from './skills/kepu-skill.js'
 import { planFactsSkill } from './skills/plan-facts-skill.js'
 import { plansSkill } from './skills/plans-skill.js'
+import { requestsSkill } from './skills/requests-skill.js'
 import type { KepuSkill } from './skills/skill-env.js'
 import { subscriptionsSkill } from './skills/subscriptions-skill.js'
 import { unansweredSkill } from './skills/unanswered-skill.js'
@@ -21,6 +22,7 @@ import { venuesSkill } from './skills/venues-skill.js'
 export const SKILLS: readonly KepuSkill[] = [
   floodGuardSkill,
   unansweredSkill,
+  requestsSkill,
   dialogueSkill,
   commandsSkill,
   elderSkill,

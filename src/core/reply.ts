@@ -40,6 +40,10 @@ export type Intent =
   | 'ignored'
   | 'kepu'
   | 'venue'
+  /** 科技志愿服务: ordering a service, registering as a volunteer, a rating. */
+  | 'request'
+  /** 应急提醒: an active alert shown, the alert menu. */
+  | 'alert'
 
 /** A button or numbered choice: `label` is shown, `value` is sent back as the user's next text. */
 export interface Choice {

@@ -28,6 +28,8 @@ export interface SkillEnv {
   kepu(): KepuKnowledge
   /** Present when serving (and in tests that give one): skills that keep data need it and are off without it. */
   store?: Store
+  /** The asynchronous store (async-store.ts), when given: 科技志愿服务 requests and volunteers live there. */
+  data?: import('../store/async-store.js').Store
 }
 
 /** What background work gets from `serve` once every adapter is taking messages. */
