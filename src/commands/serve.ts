@@ -54,7 +54,7 @@ export async function startServe(options: StartServeOptions): Promise<ServeHandl
   const app = options.app ?? createApp({ logger, config, store, cacheDir: cacheDir(), warm: true })
   // A resident who blocked the bot while it replied is marked at once, so no announcement is queued for them.
   const adapters = options.adapters ?? (await createAdapters(config, logger, { onBlocked: (channel, chatId) => store.block(channel, chatId, app.clock.now()) }))
-  if (!adapters.size) throw new ConfigError(`config: KEPU_ADAPTERS: name at least one adapter to serve (telegram, wechat, console)`)
+  if (!adapters.size) throw new ConfigError(`config: KEPU_ADAPTERS: name at least one adapter to serve (telegram, wechat-oa, wechat, console)`)
   const started: Adapter[] = []
   const undos: Undo[] = []
   const handle = (incoming: Parameters<App['bot']['handle']>[0]) => app.bot.handle(incoming)
@@ -123,7 +123,7 @@ async function stopAll(undos: Undo[], adapters: Adapter[], logger: Logger): Prom
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('run the bot on the adapters named in KEPU_ADAPTERS (telegram, wechat, console); config from the environment and .env')
+    .description('run the bot on the adapters named in KEPU_ADAPTERS (telegram, wechat-oa, wechat, console); config from the environment and .env')
     .option('--env-file <path>', 'read variables from this file (default .env when present)')
     .action(async (opts: { envFile?: string }) => {
       let config: Config
@@ -189,7 +189,7 @@ export function register(program: Command): void {
 /** Blanks every configured secret out of a text bound for the log. */
 function redactSecrets(text: string, config: Config): string {
   let out = text
-  for (const secret of [config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_WEBHOOK_SECRET, config.WECHATY_PUPPET_SERVICE_TOKEN]) {
+  for (const secret of [config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_WEBHOOK_SECRET, config.WECHATY_PUPPET_SERVICE_TOKEN, config.WECHAT_OA_SECRET, config.WECHAT_OA_TOKEN, config.WECHAT_OA_AES_KEY]) {
     if (secret) out = out.split(secret).join('[redacted]')
   }
   return out
