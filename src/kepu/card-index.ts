@@ -78,8 +78,8 @@ function sure(hit: CardHit): boolean {
   // One word in common, and a word no card knows, is a weak match (「手机没电了怎么办」 and a card on phone
   // radiation) unless the card covers most of the question.
   if (hit.words < 2 && hit.unknown > 0 && hit.coverage < 0.6 && hit.reverse < 0.5) return false
-  // A question that says little of any phrasing must at least be mostly about the card's keywords.
-  if (hit.reverse < 0.2 && hit.label < 0.5 && hit.words < 2) return false
+  // A question that says little of any phrasing and shares one word with the card is not its question.
+  if (hit.reverse < 0.2 && hit.words < 2 && hit.coverage < 0.8) return false
   return hit.label > 0 || hit.reverse >= 0.5
 }
 /** A rumour card matches a forwarded message when this share of its claim's words occur in it. */
@@ -101,7 +101,7 @@ const SHAPE_WORDS = /是不是|是否|能不能|可不可以|可以|应该|需�
 const DOUBT = /吗|嘛|真的|假的|听说|据说|传言|网上说|是不是|会不会|能不能|靠谱|谣言|致癌|有害/u
 const RUMOUR_PENALTY = 0.15
 /** An unknown word's weight against the rarest card word's. */
-const UNKNOWN_WEIGHT = 0.6
+const UNKNOWN_WEIGHT = 0.45
 /** A single character's weight against a word's. */
 const CHAR_WEIGHT = 0.4
 const RUN = /[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:[.-][a-z0-9]+)*%?/gu
