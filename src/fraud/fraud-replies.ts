@@ -53,7 +53,7 @@ export function renderRumour(card: Card, k: FraudKnowledge, o: RenderOptions, fr
   const checked = fraud ? '这条消息没发现常见的诈骗套路，但说法不对，请别再转发。' : ''
   if (o.elder) {
     const text = [`${verdict}${card.elder}`, `（来源：${card.source.org}）`, ...(checked ? ['别再转发了。'] : [])].join('\n')
-    return withMenu({ text, answered: true, intent: 'kepu', ...(fraud ? { fraud } : {}), more: card.answer }, [{ label: '看详细说明', value: '更多' }, BACK_TO_MENU])
+    return withMenu({ text, answered: true, intent: 'kepu', ...(fraud ? { fraud } : {}), more: card.answer }, [{ label: '看「更多」详细说明', value: '更多' }, BACK_TO_MENU])
   }
   const text = [`【辟谣】${verdict}${card.answer}`, sourceLine(card.source), ...(checked ? [checked] : [])].join('\n')
   return { text, answered: true, intent: 'kepu', ...(fraud ? { fraud } : {}) }

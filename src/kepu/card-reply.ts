@@ -38,7 +38,8 @@ export function renderCard(card: Card, o: CardRenderOptions): ReplyWithMore {
   if (o.elder) {
     const text = [`${verdict}${card.elder}`, `（来源：${card.source.org}）`].join('\n')
     const more = [card.answer, ...steps].join('\n')
-    const choices: Choice[] = [{ label: '看详细说明', value: '更多' }, BACK_TO_MENU]
+    // The label says 「更多」, so the core adds no second hint.
+    const choices: Choice[] = [{ label: '看「更多」详细说明', value: '更多' }, BACK_TO_MENU]
     return { text: `${text}\n${choices.map((c, i) => `回复 ${i + 1} ${c.label}`).join('\n')}`, answered: true, intent: 'kepu', choices, more }
   }
   const head = verdict ? `${verdict}${card.answer}` : card.answer

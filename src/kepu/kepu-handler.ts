@@ -14,9 +14,10 @@ const PLAN_QUESTION = /方案|规划|纲要|牵头|分工|责任单位|提升行
 // Cards are lasting know-how, not news or opinions: where a parcel is, when pensions rise, what the bot thinks.
 const OUT_OF_SCOPE = /你觉得|你认为|你怎么看|你的看法|到哪了|到哪儿了|什么时候涨|啥时候涨|涨不涨|会不会涨|会涨|会跌|涨价|行情|多少钱|价格|诊断|确诊|我(这|这个|这是|是)?(得了|得的是|患了)?什么病|给我开.{0,3}药|开个?方子|吃几片|剂量多少|算命|算卦|八字|风水|运势|看相|彩票|福彩|体彩|双色球|大乐透|开什么号|股票|基金|理财产品|抚养权|离婚|打官司|起诉/u
 // A resident asking what the bot knows of a kind (「有哪些应急知识」): a numbered menu of its topics.
-const MENUS: { re: RegExp; category: Category; title: string }[] = [
-  { re: /应急|避险|防灾|减灾|急救|自救|逃生/u, category: '应急避险', title: '想了解哪种情况的应对方法？' },
-  { re: /手机|微信|上网|智能/u, category: '数字生活', title: '想学手机的哪一样？' },
+// `first`: the topics a menu lists before the rest (the hazards the plans name; the phone topics elders ask most).
+const MENUS: { re: RegExp; category: Category; title: string; first?: RegExp }[] = [
+  { re: /应急|避险|防灾|减灾|急救|自救|逃生/u, category: '应急避险', title: '想了解哪种情况的应对方法？', first: /地震|火灾|台风|暴雨|洪水|燃气|一氧化碳|溺水|中暑|电梯|心脏骤停/u },
+  { re: /手机|微信|上网|智能/u, category: '数字生活', title: '想学手机的哪一样？', first: /挂号|视频|字体|支付|假App|骚扰电话|扣/iu },
   { re: /谣言|辟谣|传言/u, category: '辟谣', title: '常见的谣言，想看哪一条？' },
   { re: /健康|养生|保健/u, category: '健康', title: '想了解哪方面的健康知识？' },
   { re: /农业|种植|养殖|农技|种地/u, category: '农业技术', title: '想了解哪方面的农业技术？' },
@@ -43,7 +44,9 @@ export function createKepuHandler(deps: KepuHandlerDeps): Handler {
     const menu = MENU_ASK.test(t) ? MENUS.find((m) => m.re.test(t)) : undefined
     if (menu) {
       const seen = new Set<string>()
-      const cards = index.cards.filter((c) => c.category === menu.category && (!c.regions || !region || c.regions.includes(region)) && !seen.has(c.topic) && seen.add(c.topic))
+      const first = menu.first
+      const ordered = first ? [...index.cards].sort((a, b) => Number(first.test(b.topic)) - Number(first.test(a.topic))) : index.cards
+      const cards = ordered.filter((c) => c.category === menu.category && (!c.regions || !region || c.regions.includes(region)) && !seen.has(c.topic) && seen.add(c.topic))
       if (cards.length) return renderMenu(menu.title, cards.slice(0, MENU_SIZE), o)
     }
     const hit = index.answer(t, { region })
