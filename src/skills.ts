@@ -1,3 +1,4 @@
+import { alertsSkill } from './skills/alerts-skill.js'
 import { calendarSkill } from './skills/calendar-skill.js'
 import { commandsSkill } from './skills/commands-skill.js'
 import { departmentsSkill } from './skills/departments-skill.js'
@@ -28,6 +29,7 @@ export const SKILLS: readonly KepuSkill[] = [
   elderSkill,
   subscriptionsSkill,
   fraudSkill,
+  alertsSkill,
   venuesSkill,
   calendarSkill,
   kepuSkill,

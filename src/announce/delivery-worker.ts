@@ -5,6 +5,7 @@ import { DeliveryError, errorCode } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import type { OutboxRow, OutboxStore } from '../store/store.js'
 import { defaultLimits, RateLimiter, startOfShanghaiDay, type ChannelLimits } from '../core/rate-limiter.js'
+import { ALERT_TOPIC } from './topics.js'
 
 /** Waits `ms` (resolving early, without error, when `signal` aborts). Injected so tests run on virtual time. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>
@@ -157,7 +158,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
 
   async function send(adapter: Adapter, limiter: RateLimiter, row: OutboxRow): Promise<void> {
     try {
-      const receipt = await adapter.send({ chatId: row.chatId, text: row.text, isGroup: row.isGroup, ...(row.topic ? { topic: row.topic } : {}) })
+      // An emergency alert (topic `alert`) goes before announcements in the adapter's outbound queue too;
+      // the store's dueRows already hands alert rows out first.
+      const priority = row.topic === ALERT_TOPIC ? { priority: 'alert' as const } : {}
+      const receipt = await adapter.send({ chatId: row.chatId, text: row.text, isGroup: row.isGroup, ...(row.topic ? { topic: row.topic } : {}), ...priority })
       store.markSent(row.id, clock.now(), receipt.messageId)
     } catch (err) {
       settleFailure(limiter, row, err)

@@ -2,7 +2,6 @@ import type { Context, Handler, ReplyWithMore } from '../core/bot.js'
 import { cleanText } from '../core/clean-text.js'
 import { DIALOGUE_TTL_MS } from '../core/user-state.js'
 import type { KeyValueStore, PrivacyStore, ServiceRequestStore, VolunteerStore } from '../store/async-store.js'
-import type { PrivacyStore as SyncPrivacyStore } from '../store/store.js'
 import { answer, CANCEL, startOrder, startVolunteer, type DialogueEnv, type Draft, type Prompt } from './request-dialogue.js'
 import type { ServiceMenu, Service } from './service-menu.js'
 
@@ -12,8 +11,6 @@ export type ResidentData = ServiceRequestStore & VolunteerStore & KeyValueStore 
 export interface RequestsHandlerDeps {
   /** Absent (`ask`, `chat`): the handler says how to reach staff and keeps nothing. */
   data?: ResidentData
-  /** The old store, when serving on it: 「删除我的信息」 purges it too. */
-  store?: SyncPrivacyStore
   menu: () => ServiceMenu
   /** Region names for the region step, and a finder for places (垦利区 → 东营市). */
   regionNames: () => readonly string[]
@@ -161,11 +158,10 @@ export function createRequestsHandlers(deps: RequestsHandlerDeps): { dialogue: H
   }
 
   async function forget(ctx: Context): Promise<ReplyWithMore> {
-    const counts = await data?.purgeUser(ctx.userKey)
-    const old = deps.store?.purgeUser(ctx.userKey)
-    await data?.deleteValue(DRAFT_KEY(ctx.userKey))
+    const counts = await data!.purgeUser(ctx.userKey)
+    await data!.deleteValue(DRAFT_KEY(ctx.userKey))
     for (const k of Object.keys(ctx.user)) delete (ctx.user as Record<string, unknown>)[k]
-    ctx.log.info({ module: 'requests', requests: counts?.serviceRequests ?? 0, volunteers: counts?.volunteers ?? 0, subscriptions: (counts?.subscriptions ?? 0) + (old?.subscriptions ?? 0) }, 'requests: resident data deleted on request')
+    ctx.log.info({ module: 'requests', requests: counts.serviceRequests, volunteers: counts.volunteers, subscriptions: counts.subscriptions }, 'requests: resident data deleted on request')
     return reply('已删除：您点单留的电话和地点、志愿者登记、订阅和对话记录。点单编号和评分不含个人信息，留作统计。', { remember: {} })
   }
 

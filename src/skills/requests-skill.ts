@@ -9,7 +9,7 @@ import type { KepuSkill } from './skill-env.js'
  * 科技志愿服务「群众点单」: residents order a service from the menu in content/services.yaml through a short
  * guided dialogue and get a number (KP-2026-0012); staff list, assign, schedule and close requests
  * (/requests, /assign, /schedule, /close) and the resident is told at each change; volunteers register
- * interest. Needs the asynchronous store (`env.data`); without it the skill says how to reach staff.
+ * interest. Needs the store; without it the skill says how to reach staff.
  */
 export const requestsSkill: KepuSkill = {
   name: 'requests',
@@ -19,12 +19,11 @@ export const requestsSkill: KepuSkill = {
     const menuOf = () => (menu ??= loadServiceMenu(env.contentDir))
     // The menu is content: validated at start so a broken file is reported before any question.
     menuOf()
-    const { data } = env
+    const data = env.data ?? env.store
     let desk: RequestDesk | undefined
     const deskOf = data ? () => (desk ??= createRequestDesk({ data, menu: menuOf(), clock: env.clock })) : undefined
     const { dialogue, entry } = createRequestsHandlers({
       ...(data ? { data } : {}),
-      ...(env.store ? { store: env.store } : {}),
       menu: menuOf,
       regionNames: () => env.regions.all().map((r) => r.name),
       regionIn: (text) => env.regions.findIn(text)?.name,
