@@ -40,7 +40,11 @@ export function keyValueCacheOf(
  * Builds the adapters the configuration names. Platform SDKs are loaded only for the adapters in use
  * (wechaty is large), which is also why this is async.
  */
-export async function createAdapters(config: Config, logger: Logger, hooks: { onBlocked?: (channel: string, chatId: string) => void; wechatOa?: WechatOaShared } = {}): Promise<Map<string, Adapter>> {
+export async function createAdapters(
+  config: Config,
+  logger: Logger,
+  hooks: { onBlocked?: (channel: string, chatId: string) => void; wechatOa?: WechatOaShared; dedup?: UpdateDedup } = {},
+): Promise<Map<string, Adapter>> {
   const adapters = new Map<string, Adapter>()
   for (const name of config.KEPU_ADAPTERS) {
     if (adapters.has(name)) continue
@@ -67,6 +71,7 @@ export async function createAdapters(config: Config, logger: Logger, hooks: { on
           stopGraceMs: config.KEPU_SHUTDOWN_GRACE_MS,
           ...(hooks.onBlocked ? { onBlocked: (chatId: string) => hooks.onBlocked!('telegram', chatId) } : {}),
           ...(webhook ? { webhook } : {}),
+          ...(hooks.dedup ? { dedup: hooks.dedup } : {}),
         }),
       )
     } else if (name === 'wechat') {

@@ -14,7 +14,7 @@ import { loadKnowledgeBase, type KnowledgeBase } from './search/knowledge-base.j
 import { SKILLS } from './skills.js'
 import { dialogueRouter } from './skills/dialogue-skill.js'
 import type { KepuSkill, SkillEnv, SkillRun } from './skills/skill-env.js'
-import type { Store } from './store/store.js'
+import type { Store } from './store/async-store.js'
 
 /** What the composition root may replace; everything else comes from `content/` and `seeds/`. */
 export interface AppOptions {
@@ -87,7 +87,7 @@ export function createApp(options: AppOptions = {}): App {
   const fraud = once(() => loadFraudKnowledge(contentDir))
   const kepu = once(() => loadKepuKnowledge({ contentDir, regions: knowledge().regions.all(), logger, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) }))
   // The plans add regions to the registry (a plan for an unlisted region), so it is the knowledge base's.
-  const env: SkillEnv = { clock, logger, config, contentDir, regions: knowledge().regions, knowledge, calendar, fraud, kepu, ...(options.store ? { store: options.store } : {}) }
+  const env: SkillEnv = { clock, logger, config, contentDir, regions: knowledge().regions, knowledge, calendar, fraud, kepu, ...(options.store ? { store: options.store, data: options.store } : {}) }
   const skills = setUpSkills(options.skills ?? SKILLS, env)
   const chain = chainOf(skills)
   // Content is validated at start, so a broken file is reported by every command before any question.

@@ -109,6 +109,16 @@ const oaTemplates = z.string().transform((s, ctx) => {
 const schema = z.object({
   KEPU_ADAPTERS: list.pipe(z.array(z.enum(ADAPTER_NAMES))).default([]),
   KEPU_DATA_DIR: z.string().trim().min(1).default('./data'),
+  /** `postgres://user:pass@host:5432/db` runs on PostgreSQL (replicas); absent, SQLite in KEPU_DATA_DIR. */
+  KEPU_DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'expected a postgres:// URL')
+    .optional(),
+  KEPU_DATABASE_POOL: int(1, 200).default(10),
+  /** TLS to PostgreSQL (`sslmode` in the URL wins). */
+  KEPU_DATABASE_TLS: flag.default(false),
+  KEPU_DATABASE_STATEMENT_TIMEOUT_MS: int(0, 600_000).default(30_000),
   KEPU_ADMINS: list.default([]),
   KEPU_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Milliseconds `serve` waits for replies in flight on SIGTERM before exiting anyway. */

@@ -52,6 +52,11 @@ export interface TelegramAdapterOptions {
   setCommands?: boolean
   /** Called when a user blocks the bot (a 403 on send or a my_chat_member update). */
   onBlocked?: (chatId: string) => void
+  /**
+   * Remembers update ids across restarts and replicas (the store's `seen`, 24 h), so a webhook retry that
+   * lands on another replica, or a replay after a restart, is answered once. Default: memory only.
+   */
+  dedup?: { seen(source: string, id: string, now: Date, ttlMs: number): Promise<boolean> }
   /** Waits; injected so that unit tests need not sleep. Must resolve early when `signal` aborts. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>
 }
@@ -288,7 +293,24 @@ export class TelegramAdapter implements Adapter {
       this.answerCallback(mapped.callbackQueryId)
       incoming.text = this.keyboards.valueOf(incoming.text)
     }
-    this.queue.push(incoming.chatId, () => this.respond(incoming))
+    const dedup = this.opts.dedup
+    this.queue.push(incoming.chatId, async () => {
+      // In the chat's queue, so the chat's order holds while the store is asked.
+      if (dedup) {
+        let dup = false
+        try {
+          dup = await dedup.seen('telegram', `${this.me!.id}:${update.update_id}`, new Date(), 24 * 3_600_000)
+        } catch (err) {
+          // The store is away: answering twice is better than not at all.
+          this.log.warn({ code: errorCode(err) }, 'update de-duplication failed; answering')
+        }
+        if (dup) {
+          this.log.debug({ updateId: update.update_id }, 'duplicate update dropped (seen by the store)')
+          return
+        }
+      }
+      await this.respond(incoming)
+    })
   }
 
   private answerCallback(id: string): void {

@@ -2,7 +2,7 @@ import type { Adapter } from '../core/adapter.js'
 import type { RegionResolver } from '../core/bot.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
-import type { Store } from '../store/store.js'
+import type { Store } from '../store/async-store.js'
 import type { AdminList } from './admins.js'
 import { createAnnouncements, type Announcements } from './announcements.js'
 import { nodeCronFactory, type CronFactory } from './cron-factory.js'
@@ -69,18 +69,18 @@ export function createAnnounceRuntime(deps: AnnounceRuntimeDeps): AnnounceRuntim
   })
   const scheduler = createScheduler({ store, announcements, clock, logger: log, cron: deps.cron ?? nodeCronFactory, catchUpMs: config.catchUpMs, onQueued: () => worker.wake() })
 
-  function ensureDefaults(): void {
-    const all = store.listAnnouncements(true)
+  async function ensureDefaults(): Promise<void> {
+    const all = await store.listAnnouncements(true)
     if (config.defaults) {
       for (const d of DEFAULT_ANNOUNCEMENTS) {
         // Made once: if staff removed it, it stays removed.
         if (all.some((a) => a.target.kind === 'topic' && a.target.topic === d.topic && a.cron)) continue
-        announcements.add({ name: d.name, cron: d.cron, target: { kind: 'topic', topic: d.topic }, template: d.template, ...('leadDays' in d ? { leadDays: [...d.leadDays] } : {}) }, 'system')
+        await announcements.add({ name: d.name, cron: d.cron, target: { kind: 'topic', topic: d.topic }, template: d.template, ...('leadDays' in d ? { leadDays: [...d.leadDays] } : {}) }, 'system')
         log.info({ topic: d.topic }, 'announce: default announcement created')
       }
     }
     if (config.unansweredDigest && deps.admins.size > 0 && !all.some((a) => a.name === DIGEST_NAME)) {
-      announcements.add({ name: DIGEST_NAME, cron: '0 9 * * 1', target: { kind: 'chats', chats: deps.admins.chats() }, template: '{unanswered}' }, 'system')
+      await announcements.add({ name: DIGEST_NAME, cron: '0 9 * * 1', target: { kind: 'chats', chats: deps.admins.chats() }, template: '{unanswered}' }, 'system')
     }
   }
 
@@ -89,7 +89,7 @@ export function createAnnounceRuntime(deps: AnnounceRuntimeDeps): AnnounceRuntim
     scheduler,
     worker,
     async start() {
-      ensureDefaults()
+      await ensureDefaults()
       await worker.start()
       scheduler.start()
     },

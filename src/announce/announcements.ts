@@ -2,7 +2,7 @@ import type { RegionResolver } from '../core/bot.js'
 import type { Clock } from '../core/clock.js'
 import { InputError } from '../core/errors.js'
 import { isoDate, SHANGHAI_OFFSET_MS, toLocalDate, weekdayName } from '../core/shanghai-time.js'
-import type { Announcement, AnnouncementStore, ChatRef, Firing, OutgoingRow, SubscriptionStore, Target } from '../store/store.js'
+import type { Announcement, AnnouncementStore, ChatRef, Firing, OutgoingRow, SubscriptionStore, Target } from '../store/async-store.js'
 import { parseCron } from './cron-schedule.js'
 import { renderTemplate, validateTemplate, type TemplateContent } from './template.js'
 import { topicById, topicIn, TOPICS } from './topics.js'
@@ -27,7 +27,7 @@ export interface AnnouncementsDeps {
   /** Turns 「东营」 into 东营市 so targets match subscriptions; names are kept as given without it. */
   regions?: RegionResolver
   /** The text of the weekly digest of unanswered questions ({unanswered}). */
-  unansweredDigest?: (now: Date) => string
+  unansweredDigest?: (now: Date) => Promise<string>
 }
 
 /** An announcement with its next firings, for list and add. */
@@ -44,18 +44,18 @@ const MAX_LEAD_DAYS = 31
  * add (validated, with the next five firings), list, preview, remove, and one-off broadcasts.
  */
 export interface Announcements {
-  add(input: AnnouncementInput, by: string): ScheduledAnnouncement
-  list(): ScheduledAnnouncement[]
-  get(id: number): Announcement
+  add(input: AnnouncementInput, by: string): Promise<ScheduledAnnouncement>
+  list(): Promise<ScheduledAnnouncement[]>
+  get(id: number): Promise<Announcement>
   /** The messages a firing at `at` (default now) would queue, without queueing them. */
-  preview(id: number, at?: Date): OutgoingRow[]
+  preview(id: number, at?: Date): Promise<OutgoingRow[]>
   /** The text a firing at `at` would send to the target's region, whether or not anyone subscribed; undefined when empty. */
-  sample(id: number, at?: Date): string | undefined
-  remove(id: number): boolean
+  sample(id: number, at?: Date): Promise<string | undefined>
+  remove(id: number): Promise<boolean>
   /** Queues a one-off message now; returns the firing. */
-  broadcast(target: Target, template: string, by: string): Firing
+  broadcast(target: Target, template: string, by: string): Promise<Firing>
   /** The messages of one firing of an announcement (used by the scheduler). */
-  compose(a: Announcement, fireAt: Date): OutgoingRow[]
+  compose(a: Announcement, fireAt: Date): Promise<OutgoingRow[]>
 }
 
 /** Builds the announcement service. */
@@ -75,7 +75,7 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
     return { kind: 'topic', topic: topic.id, region }
   }
 
-  function add(input: AnnouncementInput, by: string): ScheduledAnnouncement {
+  async function add(input: AnnouncementInput, by: string): Promise<ScheduledAnnouncement> {
     const schedule = parseCron(input.cron)
     validateTemplate(input.template)
     const leadDays = input.leadDays?.length ? [...new Set(input.leadDays)].sort((a, b) => b - a) : undefined
@@ -87,7 +87,7 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
     const now = clock.now()
     const next = schedule.nextN(now, 5)
     if (next.length === 0) throw new InputError(`cron 表达式「${schedule.expression}」永远不会触发`)
-    const a = store.addAnnouncement(
+    const a = await store.addAnnouncement(
       {
         name: input.name?.trim() || defaultName(target, schedule.expression),
         cron: schedule.expression,
@@ -102,23 +102,25 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
     return { announcement: a, next }
   }
 
-  function list(): ScheduledAnnouncement[] {
+  async function list(): Promise<ScheduledAnnouncement[]> {
     const now = clock.now()
-    return store
-      .listAnnouncements()
+    return (await store.listAnnouncements())
       .filter((a) => a.cron !== null)
       .map((a) => ({ announcement: a, next: parseCron(a.cron!).nextN(now, 5) }))
   }
 
-  function get(id: number): Announcement {
-    const a = store.getAnnouncement(id)
+  async function get(id: number): Promise<Announcement> {
+    const a = await store.getAnnouncement(id)
     if (!a || !a.active) throw new InputError(`没有编号为 ${id} 的公告`)
     return a
   }
 
-  function recipients(target: Target): (ChatRef & { region?: string; topic?: string })[] {
-    if (target.kind === 'chats') return target.chats.filter((c) => !store.isBlocked(c.channel, c.chatId))
-    return store.subscribers(target.topic, target.region).map((s) => ({
+  async function recipients(target: Target): Promise<(ChatRef & { region?: string; topic?: string })[]> {
+    if (target.kind === 'chats') {
+      const blocked = await Promise.all(target.chats.map((c) => store.isBlocked(c.channel, c.chatId)))
+      return target.chats.filter((_, i) => !blocked[i])
+    }
+    return (await store.subscribers(target.topic, target.region)).map((s) => ({
       channel: s.channel,
       chatId: s.chatId,
       isGroup: s.isGroup ?? false,
@@ -141,14 +143,14 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
     return lines.join('\n')
   }
 
-  function compose(a: Announcement, fireAt: Date): OutgoingRow[] {
+  async function compose(a: Announcement, fireAt: Date): Promise<OutgoingRow[]> {
     const reminders = reminderLines(a, fireAt)
     if (a.leadDays?.length && !reminders) return []
-    const unanswered = a.template.includes('{unanswered}') ? deps.unansweredDigest?.(fireAt) ?? '' : ''
+    const unanswered = a.template.includes('{unanswered}') ? ((await deps.unansweredDigest?.(fireAt)) ?? '') : ''
     const fixedRegion = a.target.kind === 'topic' ? a.target.region : undefined
     const byRegion = new Map<string, string | null>()
     const out: OutgoingRow[] = []
-    for (const r of recipients(a.target)) {
+    for (const r of await recipients(a.target)) {
       const region = fixedRegion ?? r.region
       const key = region ?? ''
       let text = byRegion.get(key)
@@ -163,32 +165,32 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
     return out
   }
 
-  function preview(id: number, at?: Date): OutgoingRow[] {
-    return compose(get(id), at ?? clock.now())
+  async function preview(id: number, at?: Date): Promise<OutgoingRow[]> {
+    return compose(await get(id), at ?? clock.now())
   }
 
-  function sample(id: number, at?: Date): string | undefined {
-    const a = get(id)
+  async function sample(id: number, at?: Date): Promise<string | undefined> {
+    const a = await get(id)
     const t = at ?? clock.now()
     const reminders = reminderLines(a, t)
     if (a.leadDays?.length && !reminders) return undefined
     const region = a.target.kind === 'topic' ? a.target.region : undefined
-    const unanswered = a.template.includes('{unanswered}') ? deps.unansweredDigest?.(t) ?? '' : ''
+    const unanswered = a.template.includes('{unanswered}') ? ((await deps.unansweredDigest?.(t)) ?? '') : ''
     const r = renderTemplate(a.template, content, { now: t, region, reminders, unanswered })
     return r.empty ? undefined : r.text
   }
 
-  function remove(id: number): boolean {
-    return store.removeAnnouncement(id)
+  function remove(id: number): Promise<boolean> {
+    return store.removeAnnouncement(id, clock.now())
   }
 
-  function broadcast(target: Target, template: string, by: string): Firing {
+  async function broadcast(target: Target, template: string, by: string): Promise<Firing> {
     validateTemplate(template)
     const t = normaliseTarget(target)
     const now = clock.now()
-    const a = store.addAnnouncement({ name: `broadcast ${isoDate(now)}`, cron: null, target: t, template, createdBy: by }, now)
+    const a = await store.addAnnouncement({ name: `broadcast ${isoDate(now)}`, cron: null, target: t, template, createdBy: by }, now)
     // A one-off is an announcement without cron: the scheduler and `list` pass over it; its firing has a report.
-    return store.recordFiring(a.id, now, compose(a, now), now)!
+    return (await store.recordFiring(a.id, now, await compose(a, now), now))!
   }
 
   return { add, list, get, preview, sample, remove, broadcast, compose }

@@ -3,7 +3,8 @@ import type { Adapter } from '../core/adapter.js'
 import type { Clock } from '../core/clock.js'
 import { DeliveryError, errorCode } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
-import type { OutboxRow, OutboxStore } from '../store/store.js'
+import { randomUUID } from 'node:crypto'
+import type { LeaseStore, OutboxRow, OutboxStore } from '../store/async-store.js'
 import { defaultLimits, RateLimiter, startOfShanghaiDay, type ChannelLimits } from '../core/rate-limiter.js'
 import { ALERT_TOPIC } from './topics.js'
 
@@ -36,7 +37,7 @@ export interface RetryOptions {
 export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 6, baseMs: 2000, maxMs: 5 * 60_000 }
 
 export interface DeliveryWorkerDeps {
-  store: OutboxStore
+  store: OutboxStore & Partial<LeaseStore>
   /** The adapters to send through; a row goes to the adapter whose `name` is its channel. */
   adapters: Adapter[]
   /** Limits per channel name; `defaultLimits(name)` otherwise. */
@@ -54,6 +55,14 @@ export interface DeliveryWorkerDeps {
    * still fills the budget. A crash leaves at most the window in doubt.
    */
   maxWindow?: number
+  /**
+   * The sender lease per channel (`sender:<channel>`), so that with several replicas on one database only
+   * one sends for a bot account at a time (the platform's limit is per account). Default: on when the
+   * store has leases. Its time to live (default 10 s): a dead holder is taken over within that.
+   */
+  leaseTtlMs?: number
+  /** This process's name in the lease (default: a random id). */
+  holder?: string
 }
 
 /** Drains the outbox through the adapters. */
@@ -84,18 +93,38 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const adapters = new Map(deps.adapters.map((a) => [a.name, a]))
   const limiters = new Map<string, RateLimiter>()
   for (const name of adapters.keys()) limiters.set(name, new RateLimiter(deps.limits?.[name] ?? defaultLimits(name)))
-  let recovered = false
   let running = false
   let loops: Promise<void>[] = []
   const wakers = new Set<AbortController>()
+  const holder = deps.holder ?? randomUUID()
+  const leaseTtl = deps.leaseTtlMs ?? 10_000
+  const leases = store.acquire && store.release ? { acquire: store.acquire.bind(store), release: store.release.bind(store) } : undefined
+  /** Channels this process sends for, and when its lease was last renewed. */
+  const held = new Map<string, number>()
 
-  function recover(): void {
-    if (recovered) return
-    recovered = true
+  /**
+   * Takes (or renews) the channel's sender lease. On taking it, the rows a previous sender left `sending`
+   * (this process before a restart, or a replica that died) are settled by the in-doubt policy first.
+   */
+  async function holdChannel(channel: string, limiter: RateLimiter): Promise<boolean> {
     const now = clock.now()
-    const n = store.recoverSending(deps.inDoubtPolicy ?? 'report', now)
-    if (n) logger.warn({ count: n, policy: deps.inDoubtPolicy ?? 'report' }, 'delivery: messages in flight at the last stop are in doubt')
-    for (const [name, limiter] of limiters) limiter.setSentToday(store.sentSince(name, startOfShanghaiDay(now)), now.getTime())
+    const renewedAt = held.get(channel)
+    if (renewedAt !== undefined && now.getTime() - renewedAt < leaseTtl / 3) return true
+    const ok = leases ? await leases.acquire(`sender:${channel}`, holder, now, leaseTtl) : true
+    if (!ok) {
+      if (renewedAt !== undefined) logger.warn({ channel, code: 'E_LEASE_LOST' }, 'delivery: another replica took over sending')
+      held.delete(channel)
+      return false
+    }
+    if (renewedAt === undefined) {
+      const policy = deps.inDoubtPolicy ?? 'report'
+      const n = await store.recoverSending(policy, now, channel)
+      if (n) logger.warn({ channel, count: n, policy }, 'delivery: messages in flight when the last sender stopped are in doubt')
+      limiter.setSentToday(await store.sentSince(channel, startOfShanghaiDay(now)), now.getTime())
+      logger.info({ channel }, 'delivery: sending for this channel')
+    }
+    held.set(channel, now.getTime())
+    return true
   }
 
   const maxWindow = Math.max(1, deps.maxWindow ?? 16)
@@ -117,6 +146,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
 
   /** One step on a channel: sends one message, or returns how long to wait (undefined: nothing is pending). */
   async function step(channel: string, adapter: Adapter, limiter: RateLimiter): Promise<number | undefined | 0> {
+    // Another replica sends for this account: look again when its lease could have lapsed.
+    if (!(await holdChannel(channel, limiter))) return Math.max(1000, Math.round(leaseTtl / 3))
     const inFlight = flights.get(channel) ?? new Set<Promise<void>>()
     flights.set(channel, inFlight)
     if (inFlight.size >= windowOf(channel, limiter)) {
@@ -128,19 +159,19 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     const t = now.getTime()
     const wait = limiter.channelWait(t)
     if (wait > 0) return wait
-    const rows = store.dueRows(channel, now, BATCH)
+    const rows = await store.dueRows(channel, now, BATCH)
     if (rows.length === 0) {
-      const next = store.nextDueAt(channel)
+      const next = await store.nextDueAt(channel)
       return next === undefined ? undefined : Math.max(1, next - t)
     }
     for (const row of rows) {
       const chatWait = limiter.chatWait(row.chatId, row.isGroup, t)
       if (chatWait > 0) {
         // Behind its chat's limit: move it back so that other chats' rows come first.
-        store.defer(row.id, t + chatWait)
+        await store.defer(row.id, t + chatWait)
         continue
       }
-      if (!store.claim(row.id, now)) continue
+      if (!(await store.claim(row.id, now))) continue
       limiter.record(row.chatId, t)
       const started = performance.now()
       const flight = send(adapter, limiter, row).finally(() => {
@@ -162,19 +193,19 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       // the store's dueRows already hands alert rows out first.
       const priority = row.topic === ALERT_TOPIC ? { priority: 'alert' as const } : {}
       const receipt = await adapter.send({ chatId: row.chatId, text: row.text, isGroup: row.isGroup, ...(row.topic ? { topic: row.topic } : {}), ...priority })
-      store.markSent(row.id, clock.now(), receipt.messageId)
+      await store.markSent(row.id, clock.now(), receipt.messageId)
     } catch (err) {
-      settleFailure(limiter, row, err)
+      await settleFailure(limiter, row, err).catch((e: unknown) => logger.error({ code: errorCode(e), row: row.id }, 'delivery: outcome not recorded'))
     }
   }
 
-  function settleFailure(limiter: RateLimiter, row: OutboxRow, err: unknown): void {
+  async function settleFailure(limiter: RateLimiter, row: OutboxRow, err: unknown): Promise<void> {
     const now = clock.now()
     const code = errorCode(err)
     const log = { row: row.id, firing: row.firingId, channel: row.channel, code }
     if (!(err instanceof DeliveryError)) {
       // An adapter that throws something else may have sent the message: never resend silently.
-      store.markInDoubt(row.id, code, now)
+      await store.markInDoubt(row.id, code, now)
       logger.error(log, 'delivery: unexpected error, message in doubt')
       return
     }
@@ -182,31 +213,31 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       case 'rate_limited': {
         const until = now.getTime() + (err.retryAfterMs ?? 1000)
         limiter.pauseUntil(until)
-        store.retryLater(row.id, until, code, now, false)
+        await store.retryLater(row.id, until, code, now, false)
         logger.warn({ ...log, retryAfterMs: err.retryAfterMs }, 'delivery: rate limited by the platform')
         return
       }
       case 'transient': {
         const attempts = row.attempts + 1
         if (attempts >= retry.maxAttempts) {
-          store.markFailed(row.id, code, now)
+          await store.markFailed(row.id, code, now)
           logger.warn({ ...log, attempts }, 'delivery: gave up after retries')
           return
         }
         const backoff = Math.min(retry.maxMs, retry.baseMs * 2 ** (attempts - 1))
-        store.retryLater(row.id, now.getTime() + Math.round(backoff * (0.75 + Math.random() * 0.5)), code, now)
+        await store.retryLater(row.id, now.getTime() + Math.round(backoff * (0.75 + Math.random() * 0.5)), code, now)
         return
       }
       case 'blocked':
-        store.markBlocked(row.id, now)
+        await store.markBlocked(row.id, now)
         logger.info(log, 'delivery: chat blocked the bot; it gets nothing more')
         return
       case 'in_doubt':
-        store.markInDoubt(row.id, code, now)
+        await store.markInDoubt(row.id, code, now)
         logger.warn(log, 'delivery: message in doubt, not resent')
         return
       case 'permanent':
-        store.markFailed(row.id, code, now)
+        await store.markFailed(row.id, code, now)
         logger.warn(log, 'delivery: refused by the platform')
         return
     }
@@ -233,7 +264,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   return {
     async start() {
       if (running) return
-      recover()
+      // Settle what a previous run left in flight before anything new goes out (where this process holds the lease).
+      for (const [name, limiter] of limiters) await holdChannel(name, limiter)
       running = true
       loops = [...adapters].map(([name, adapter]) => loop(name, adapter, limiters.get(name)!))
     },
@@ -244,12 +276,15 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       // Every send in flight is recorded before the worker says it stopped.
       await Promise.all([...flights.values()].flatMap((f) => [...f]))
       loops = []
+      // Hand the accounts over at once rather than after the lease's time to live.
+      if (leases) for (const channel of held.keys()) await leases.release(`sender:${channel}`, holder).catch(() => false)
+      held.clear()
     },
     wake() {
       for (const w of wakers) w.abort()
     },
     async drain() {
-      recover()
+      for (const [name, limiter] of limiters) await holdChannel(name, limiter)
       await Promise.all(
         [...adapters].map(async ([name, adapter]) => {
           const limiter = limiters.get(name)!

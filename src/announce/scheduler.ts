@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js'
 import { errorCode } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
-import type { Announcement, AnnouncementStore, Firing } from '../store/store.js'
+import type { Announcement, AnnouncementStore, Firing } from '../store/async-store.js'
 import type { Announcements } from './announcements.js'
 import type { CronFactory, CronJob } from './cron-factory.js'
 import { parseCron } from './cron-schedule.js'
@@ -25,7 +25,7 @@ export interface Scheduler {
   start(): void
   stop(): void
   /** Queues every firing due at `now` that was not queued before; returns the new firings. */
-  runDue(now?: Date): Firing[]
+  runDue(now?: Date): Promise<Firing[]>
 }
 
 /** How many missed firings are counted one by one before the rest are skipped in one step. */
@@ -43,12 +43,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const { store, announcements, clock, logger, cron, catchUpMs } = deps
   let job: CronJob | undefined
 
-  function runDue(now: Date = clock.now()): Firing[] {
+  async function runDue(now: Date = clock.now()): Promise<Firing[]> {
     const fired: Firing[] = []
-    for (const a of store.listAnnouncements()) {
+    for (const a of await store.listAnnouncements()) {
       if (!a.cron) continue
       try {
-        fired.push(...runOne(a, now))
+        fired.push(...(await runOne(a, now)))
       } catch (err) {
         // One broken announcement (a template whose content fails) never stops the others.
         logger.error({ code: errorCode(err), announcement: a.id, err: err instanceof Error ? err.name : typeof err }, 'announce: firing failed')
@@ -57,7 +57,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     return fired
   }
 
-  function runOne(a: Announcement, now: Date): Firing[] {
+  async function runOne(a: Announcement, now: Date): Promise<Firing[]> {
     const schedule = parseCron(a.cron!)
     const since = a.lastFiringAt ?? a.createdAt
     const oldest = now.getTime() - catchUpMs
@@ -76,7 +76,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       t = schedule.next(t)
     }
     if (lastMissed) {
-      store.advanceLastFiring(a.id, lastMissed)
+      await store.advanceLastFiring(a.id, lastMissed)
       logger.warn(
         { announcement: a.id, missed: missed >= MAX_COUNTED_MISSES ? `${MAX_COUNTED_MISSES}+` : missed, from: since.toISOString(), to: lastMissed.toISOString(), catchUpMs },
         'announce: missed firings older than the catch-up window were skipped',
@@ -84,7 +84,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
     const fired: Firing[] = []
     while (t && t.getTime() <= now.getTime()) {
-      const firing = store.recordFiring(a.id, t, announcements.compose(a, t), now)
+      const firing = await store.recordFiring(a.id, t, await announcements.compose(a, t), now)
       if (firing) {
         fired.push(firing)
         logger.info({ announcement: a.id, firing: firing.id, fireAt: t.toISOString(), recipients: firing.recipients, late: now.getTime() - t.getTime() }, 'announce: firing queued')
@@ -98,10 +98,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   return {
     start() {
       if (job) return
-      runDue()
-      job = cron('* * * * *', () => {
-        runDue()
-      })
+      // A failing store (disk full, database away) is logged; the next tick tries again.
+      const tick = (): void => {
+        runDue().catch((err: unknown) => logger.error({ code: errorCode(err) }, 'announce: tick failed'))
+      }
+      tick()
+      job = cron('* * * * *', tick)
     },
     stop() {
       job?.stop()

@@ -36,7 +36,7 @@ function reply(text: string): Reply {
  * Runs a staff command from chat. A non-admin is refused and the attempt is logged (with the user key and
  * the command word, never the text). Input mistakes come back as the InputError's Chinese message.
  */
-export function runStaffCommand(ctx: Context, deps: StaffCommandDeps): Reply {
+export async function runStaffCommand(ctx: Context, deps: StaffCommandDeps): Promise<Reply> {
   const m = STAFF.exec(ctx.text)!
   const command = m[1]!.toLowerCase()
   const { channel, userId } = ctx.incoming
@@ -46,7 +46,7 @@ export function runStaffCommand(ctx: Context, deps: StaffCommandDeps): Reply {
   }
   const rest = ctx.text.slice(m[0].length).trim()
   try {
-    return command === 'broadcast' ? broadcast(rest, ctx, deps) : announce(rest, ctx, deps)
+    return await (command === 'broadcast' ? broadcast(rest, ctx, deps) : announce(rest, ctx, deps))
   } catch (err) {
     if (err instanceof InputError) return reply(`${err.message}\n\n${USAGE}`)
     if (err instanceof KepuError) return reply(`没有办成：${err.code}`)
@@ -54,13 +54,13 @@ export function runStaffCommand(ctx: Context, deps: StaffCommandDeps): Reply {
   }
 }
 
-function announce(rest: string, ctx: Context, deps: StaffCommandDeps): Reply {
+async function announce(rest: string, ctx: Context, deps: StaffCommandDeps): Promise<Reply> {
   const tokens = rest.split(/\s+/).filter(Boolean)
   const sub = tokens.shift()?.toLowerCase()
   const by = ctx.userKey
   switch (sub) {
     case 'list': {
-      const all = deps.announcements.list()
+      const all = await deps.announcements.list()
       if (all.length === 0) return reply('还没有安排公告。')
       return reply(all.map(describeAnnouncement).join('\n'))
     }
@@ -78,7 +78,7 @@ function announce(rest: string, ctx: Context, deps: StaffCommandDeps): Reply {
         tokens.shift()
       }
       const template = tokens.join(' ')
-      const { announcement, next } = deps.announcements.add(
+      const { announcement, next } = await deps.announcements.add(
         { cron, target, template, ...(leadDays ? { leadDays } : {}), ...(observance ? { observance } : {}) },
         by,
       )
@@ -86,13 +86,13 @@ function announce(rest: string, ctx: Context, deps: StaffCommandDeps): Reply {
       return reply(`已添加公告 #${announcement.id}。接下来五次：\n${next.map(formatShanghai).join('\n')}`)
     }
     case 'preview': {
-      const rows = deps.announcements.preview(parseId(tokens[0]))
+      const rows = await deps.announcements.preview(parseId(tokens[0]))
       if (rows.length === 0) return reply('现在触发的话，没有要发的内容（没有订阅者，或内容为空）。')
       return reply(`将发给 ${rows.length} 个聊天，例如：\n${rows[0]!.text}`)
     }
     case 'remove': {
       const id = parseId(tokens[0])
-      if (!deps.announcements.remove(id)) throw new InputError(`没有编号为 ${id} 的公告`)
+      if (!(await deps.announcements.remove(id))) throw new InputError(`没有编号为 ${id} 的公告`)
       ctx.log.info({ announcement: id, by }, 'announce: removed')
       return reply(`已删除公告 #${id}，排队中未发出的消息也已取消。`)
     }
@@ -101,10 +101,10 @@ function announce(rest: string, ctx: Context, deps: StaffCommandDeps): Reply {
   }
 }
 
-function broadcast(rest: string, ctx: Context, deps: StaffCommandDeps): Reply {
+async function broadcast(rest: string, ctx: Context, deps: StaffCommandDeps): Promise<Reply> {
   const i = rest.search(/\s/)
   if (i < 0) throw new InputError('格式：/broadcast 目标 内容')
-  const firing = deps.announcements.broadcast(parseTarget(rest.slice(0, i)), rest.slice(i + 1).trim(), ctx.userKey)
+  const firing = await deps.announcements.broadcast(parseTarget(rest.slice(0, i)), rest.slice(i + 1).trim(), ctx.userKey)
   ctx.log.info({ firing: firing.id, recipients: firing.recipients, by: ctx.userKey }, 'announce: broadcast queued')
   deps.onQueued?.()
   return reply(`已排队群发给 ${firing.recipients} 个聊天（批次 #${firing.id}）。`)

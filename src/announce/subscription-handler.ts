@@ -1,6 +1,6 @@
 import type { Context, Handler } from '../core/bot.js'
 import type { Reply } from '../core/reply.js'
-import type { SubscriptionStore } from '../store/store.js'
+import type { SubscriptionStore } from '../store/async-store.js'
 import type { AdminList } from './admins.js'
 import { isStaffCommand, runStaffCommand, type StaffCommandDeps } from './staff-commands.js'
 import { topicById, topicIn, TOPICS, type Topic } from './topics.js'
@@ -54,14 +54,14 @@ export function createSubscriptionHandler(deps: SubscriptionHandlerDeps): Handle
     return next()
   }
 
-  function list(ctx: Context): Reply {
-    const subs = store.subscriptionsOf(ctx.incoming.channel, ctx.incoming.chatId)
+  async function list(ctx: Context): Promise<Reply> {
+    const subs = await store.subscriptionsOf(ctx.incoming.channel, ctx.incoming.chatId)
     if (subs.length === 0) return reply('您还没有订阅任何内容。发送「订阅」看看可以订阅什么。')
     const lines = subs.map((s, i) => `${i + 1}. ${topicById(s.topic)?.label ?? s.topic}${s.region ? `（${s.region}）` : ''}`)
     return reply(`您订阅了：\n${lines.join('\n')}\n发送「退订」可取消。`)
   }
 
-  function subscribe(ctx: Context): Reply {
+  async function subscribe(ctx: Context): Promise<Reply> {
     const topic = topicIn(ctx.text.replace(SUBSCRIBE, ''))
     if (!topic) return menu('订阅', '您可以订阅：', '回复数字即可订阅。')
     const region = ctx.region?.name
@@ -69,7 +69,7 @@ export function createSubscriptionHandler(deps: SubscriptionHandlerDeps): Handle
       return reply(`「${topic.label}」按地区推送，请先告诉我您在哪里，例如发送「我在东营」，再发送「订阅${topic.label}」。`)
     }
     const { channel, chatId, isGroup } = ctx.incoming
-    const isNew = store.subscribe({ channel, chatId, isGroup, topic: topic.id, region }, ctx.now)
+    const isNew = await store.subscribe({ channel, chatId, isGroup, topic: topic.id, region }, ctx.now)
     ctx.log.info({ topic: topic.id, isNew }, 'subscription: added')
     const where = topic.regional ? `（${region}）` : ''
     return reply(`${isNew ? '已为您订阅' : '您已订阅'}「${topic.label}」${where}：${topic.when}。发送「退订」可随时取消。`)
@@ -90,7 +90,7 @@ export function createSubscriptionHandler(deps: SubscriptionHandlerDeps): Handle
 
   async function unsubscribe(ctx: Context): Promise<Reply> {
     const { channel, chatId } = ctx.incoming
-    const subs = store.subscriptionsOf(channel, chatId)
+    const subs = await store.subscriptionsOf(channel, chatId)
     if (subs.length === 0) return reply('您目前没有订阅，不会收到推送。')
     if (ctx.incoming.isGroup && !(await mayManageGroup(ctx))) {
       ctx.log.info({ code: 'E_PERMISSION', channel }, 'subscription: group unsubscribe refused (not an admin)')
@@ -99,13 +99,13 @@ export function createSubscriptionHandler(deps: SubscriptionHandlerDeps): Handle
     const named = topicIn(ctx.text.replace(UNSUBSCRIBE, ''))
     let topic: Topic | undefined
     if (ALL.test(ctx.text) || (!named && subs.length === 1)) {
-      store.unsubscribe(channel, chatId)
+      await store.unsubscribe(channel, chatId, undefined, ctx.now)
       ctx.log.info({ topics: subs.length }, 'subscription: removed all')
       return reply('已为您退订全部推送，今后不再发送。想恢复时发送「订阅」。')
     }
     if (named) topic = named
     else return menu('退订', '您订阅了多项，要退订哪一项？', '回复数字即可。', subs.map((s) => s.topic), true)
-    const removed = store.unsubscribe(channel, chatId, topic.id)
+    const removed = await store.unsubscribe(channel, chatId, topic.id, ctx.now)
     if (!removed) return reply(`您没有订阅「${topic.label}」。发送「我的订阅」查看。`)
     ctx.log.info({ topic: topic.id }, 'subscription: removed')
     return reply(`已退订「${topic.label}」，今后不再发送。`)

@@ -2,7 +2,7 @@ import type { Handler } from '../core/bot.js'
 import { errorCode } from '../core/errors.js'
 import { maskPersonal } from '../core/mask-personal.js'
 import { fromLocal, toLocalDate } from '../core/shanghai-time.js'
-import type { UnansweredStore } from '../store/store.js'
+import type { UnansweredStore } from '../store/async-store.js'
 
 export { maskPersonal }
 
@@ -74,7 +74,7 @@ export function createUnansweredRecorder(deps: UnansweredRecorderDeps): Handler 
     if (reply.answered === false && !reply.silent && ctx.text.trim()) {
       const text = cleanForStaff(ctx.text)
       try {
-        const outcome = deps.store.recordUnanswered(
+        const outcome = await deps.store.recordUnanswered(
           { channel: ctx.incoming.channel, region: ctx.region?.name, text, normalized: normaliseQuestion(text), at: ctx.now, userKey: ctx.userKey },
           { since: startOfDay(ctx.now), maxPerAsker },
         )

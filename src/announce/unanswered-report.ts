@@ -1,4 +1,4 @@
-import type { UnansweredQuestion, UnansweredStore } from '../store/store.js'
+import type { UnansweredQuestion, UnansweredStore } from '../store/async-store.js'
 import { cleanForStaff } from './unanswered-recorder.js'
 
 /** Questions that fold to the same text, with how many residents asked, how often and where. */
@@ -62,6 +62,6 @@ function clip(s: string, n: number): string {
 const WEEK_MS = 7 * 86_400_000
 
 /** The `{unanswered}` placeholder's text: the digest of the seven days before `now`. */
-export function weeklyUnansweredDigest(store: UnansweredStore): (now: Date) => string {
-  return (now) => formatUnansweredDigest(groupUnanswered(store.unansweredSince(new Date(now.getTime() - WEEK_MS))))
+export function weeklyUnansweredDigest(store: UnansweredStore): (now: Date) => Promise<string> {
+  return async (now) => formatUnansweredDigest(groupUnanswered(await store.unansweredSince(new Date(now.getTime() - WEEK_MS))))
 }

@@ -21,8 +21,8 @@ import { packageRoot } from '../core/package-root.js'
 import { parseNow } from '../core/shanghai-time.js'
 import { loadFraudKnowledge } from '../fraud/fraud-knowledge.js'
 import { RegionRegistry } from '../knowledge/region-registry.js'
-import { openSqliteStore } from '../store/sqlite-store.js'
-import type { Store, Target } from '../store/store.js'
+import { openConfiguredStore } from '../store/open-configured-store.js'
+import type { Store, Target } from '../store/async-store.js'
 
 /** What the staff commands work on: the store in KEPU_DATA_DIR and live content from content/. */
 export interface AnnounceCli {
@@ -31,10 +31,10 @@ export interface AnnounceCli {
 }
 
 /** Opens the store and the announcement service for one CLI command; the caller closes the store. */
-export function openAnnounceCli(): AnnounceCli {
+export async function openAnnounceCli(): Promise<AnnounceCli> {
   const config = loadConfig()
   const contentDir = join(packageRoot(), 'content')
-  const store = openSqliteStore({ dataDir: config.KEPU_DATA_DIR })
+  const store = await openConfiguredStore(config)
   const content = createLiveContent({ calendar: loadCalendar(contentDir), fraud: loadFraudKnowledge(contentDir) })
   const regions = RegionRegistry.load(join(contentDir, 'regions.yaml'))
   const unansweredDigest = weeklyUnansweredDigest(store)
@@ -45,14 +45,14 @@ export function openAnnounceCli(): AnnounceCli {
 export async function withAnnounceCli(name: string, action: (cli: AnnounceCli) => void | Promise<void>): Promise<void> {
   let cli: AnnounceCli | undefined
   try {
-    cli = openAnnounceCli()
+    cli = await openAnnounceCli()
     await action(cli)
   } catch (err) {
     if (!(err instanceof KepuError)) throw err
     process.stderr.write(`kepu ${name}: ${err.message}\n`)
     process.exitCode = 2
   } finally {
-    cli?.store.close()
+    await cli?.store.close()
   }
 }
 
@@ -88,8 +88,8 @@ export function register(program: Command): void {
     .option('--observance <name>', 'observance reminders: only this observance')
     .option('--name <name>', 'a name for lists')
     .action(async (opts: { cron: string; topic?: string; region?: string; chats?: string; template: string; lead?: string; observance?: string; name?: string }) =>
-      withAnnounceCli('announce add', ({ announcements }) => {
-        const { announcement, next } = announcements.add(
+      withAnnounceCli('announce add', async ({ announcements }) => {
+        const { announcement, next } = await announcements.add(
           {
             cron: opts.cron,
             target: targetFromOptions(opts),
@@ -109,8 +109,8 @@ export function register(program: Command): void {
     .command('list')
     .description('the active announcements with their next firing')
     .action(async () =>
-      withAnnounceCli('announce list', ({ announcements }) => {
-        const all = announcements.list()
+      withAnnounceCli('announce list', async ({ announcements }) => {
+        const all = await announcements.list()
         if (all.length === 0) out('no announcements')
         for (const a of all) out(describeAnnouncement(a))
       }),
@@ -121,13 +121,13 @@ export function register(program: Command): void {
     .argument('<id>', 'announcement number')
     .option('--at <date-time>', 'as if it fired then (Asia/Shanghai)')
     .action(async (id: string, opts: { at?: string }) =>
-      withAnnounceCli('announce preview', ({ announcements }) => {
+      withAnnounceCli('announce preview', async ({ announcements }) => {
         const at = opts.at ? parseNow(opts.at) : undefined
         if (opts.at && !at) throw new KepuError('E_INPUT', `--at ${JSON.stringify(opts.at)} is not a date or date-time`)
-        const rows = announcements.preview(Number(id), at)
+        const rows = await announcements.preview(Number(id), at)
         out(`${rows.length} recipient(s)`)
         if (rows.length === 0) {
-          const text = announcements.sample(Number(id), at)
+          const text = await announcements.sample(Number(id), at)
           out(text === undefined ? '(nothing to send at that time: the live content is empty)' : `--- sample\n${text}`)
         }
         const seen = new Set<string>()
@@ -143,8 +143,8 @@ export function register(program: Command): void {
     .description('stop an announcement; its queued, unsent messages are cancelled')
     .argument('<id>', 'announcement number')
     .action(async (id: string) =>
-      withAnnounceCli('announce remove', ({ announcements }) => {
-        if (!announcements.remove(Number(id))) throw new KepuError('E_INPUT', `no active announcement #${id}`)
+      withAnnounceCli('announce remove', async ({ announcements }) => {
+        if (!(await announcements.remove(Number(id)))) throw new KepuError('E_INPUT', `no active announcement #${id}`)
         out(`removed #${id}`)
       }),
     )

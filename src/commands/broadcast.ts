@@ -15,8 +15,8 @@ export function register(program: Command): void {
     .option('--chats <list>', 'named chats instead: telegram:123,wechat:wxid_x')
     .requiredOption('--text <text>', 'the message (placeholders like {daily_tip} work too; \\n for a line break)')
     .action(async (opts: { topic?: string; region?: string; chats?: string; text: string }) =>
-      withAnnounceCli('broadcast', ({ announcements }) => {
-        const firing = announcements.broadcast(targetFromOptions(opts), unescapeTemplate(opts.text), 'cli')
+      withAnnounceCli('broadcast', async ({ announcements }) => {
+        const firing = await announcements.broadcast(targetFromOptions(opts), unescapeTemplate(opts.text), 'cli')
         process.stdout.write(`queued #${firing.id} to ${firing.recipients} chat(s); \`kepu serve\` delivers it (see \`kepu report deliveries\`)\n`)
       }),
     )

@@ -3,8 +3,8 @@ import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { loadConfig } from '../config.js'
 import { InputError } from '../core/errors.js'
-import { openSqliteStore } from '../store/sqlite-store.js'
-import type { PurgeCounts } from '../store/store.js'
+import { openConfiguredStore } from '../store/open-configured-store.js'
+import type { PurgeCounts } from '../store/async-store.js'
 import { CONSOLE_HISTORY_FILE } from './chat.js'
 
 /** `channel:userId` as the bot keys users: telegram:123456789, wechat:wxid_abc, console:local. */
@@ -42,15 +42,15 @@ export function register(program: Command): void {
     .command('purge')
     .description("delete a user's stored data: state, private-chat subscriptions, messages queued to them, unanswered questions they asked")
     .requiredOption('--user <channel:userId>', 'the user, e.g. telegram:123456789 or wechat:wxid_abc')
-    .action((opts: { user: string }) => {
+    .action(async (opts: { user: string }) => {
       const user = parseUserKey(opts.user)
       const config = loadConfig()
-      const store = openSqliteStore({ dataDir: config.KEPU_DATA_DIR })
+      const store = await openConfiguredStore(config)
       let counts: PurgeCounts
       try {
-        counts = store.purgeUser(user.key)
+        counts = await store.purgeUser(user.key)
       } finally {
-        store.close()
+        await store.close()
       }
       let historyRemoved = false
       const history = join(resolve(config.KEPU_DATA_DIR), CONSOLE_HISTORY_FILE)

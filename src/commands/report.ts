@@ -29,9 +29,9 @@ export function register(program: Command): void {
     .option('--limit <n>', 'groups to show', '50')
     .option('--json', 'one JSON object per group')
     .action(async (opts: { since: string; limit: string; json?: boolean }) =>
-      withAnnounceCli('report unanswered', ({ store }) => {
+      withAnnounceCli('report unanswered', async ({ store }) => {
         const since = parseSince(opts.since, new Date())
-        const groups = groupUnanswered(store.unansweredSince(since))
+        const groups = groupUnanswered(await store.unansweredSince(since))
         const limit = Math.max(1, Number(opts.limit) || 50)
         if (opts.json) {
           for (const g of groups.slice(0, limit)) out(JSON.stringify({ ...g, first: g.first.toISOString(), last: g.last.toISOString() }))
@@ -50,8 +50,8 @@ export function register(program: Command): void {
     .description('per firing: sent, failed, blocked, in doubt (not resent), pending, cancelled')
     .option('--since <when>', 'window start: 7d, 24h or a date', '7d')
     .action(async (opts: { since: string }) =>
-      withAnnounceCli('report deliveries', ({ store }) => {
-        const reports = store.reports(parseSince(opts.since, new Date()))
+      withAnnounceCli('report deliveries', async ({ store }) => {
+        const reports = await store.reports(parseSince(opts.since, new Date()))
         if (reports.length === 0) out('no firings in this window')
         for (const r of reports) {
           out(

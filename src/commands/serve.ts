@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { Command } from 'commander'
 import { createAdapters } from '../adapters.js'
 import { createApp, type App } from '../app.js'
@@ -10,10 +11,11 @@ import type { HttpRoute, Undo } from '../core/skill.js'
 import { healthRoutes } from '../http/health-routes.js'
 import { startHttpServer, type HttpServer } from '../http/http-server.js'
 import type { SkillRun } from '../skills/skill-env.js'
+import { keyValueCacheOf } from '../adapters.js'
 import { lockDataDir } from '../store/data-dir-lock.js'
-import { openSqliteStore } from '../store/sqlite-store.js'
+import { openConfiguredStore } from '../store/open-configured-store.js'
 import { watchParent } from './parent-watch.js'
-import type { Store } from '../store/store.js'
+import type { Store } from '../store/async-store.js'
 
 /**
  * Background work that runs beside the adapters: by default each skill's `start` (the announcement
@@ -36,7 +38,7 @@ export interface StartServeOptions {
   logger: Logger
   /** Default: createApp over the store's user states. */
   app?: App
-  /** Default: the SQLite store in KEPU_DATA_DIR. */
+  /** Default: the store the config names (PostgreSQL with KEPU_DATABASE_URL, else SQLite in KEPU_DATA_DIR). */
   store?: Store
   /** Default: the adapters the config names. */
   adapters?: Map<string, Adapter>
@@ -50,14 +52,31 @@ export interface StartServeOptions {
  */
 export async function startServe(options: StartServeOptions): Promise<ServeHandle> {
   const { config, logger } = options
-  const store = options.store ?? openSqliteStore({ dataDir: config.KEPU_DATA_DIR })
-  const app = options.app ?? createApp({ logger, config, store, cacheDir: cacheDir(), warm: true })
+  const store = options.store ?? (await openConfiguredStore(config))
+  const closeStore = async (): Promise<void> => {
+    if (!options.store) await store.close()
+  }
+  let app: App
+  try {
+    app = options.app ?? createApp({ logger, config, store, cacheDir: cacheDir(), warm: true })
+  } catch (err) {
+    await closeStore()
+    throw err
+  }
   // A resident who blocked the bot while it replied is marked at once, so no announcement is queued for them.
-  const adapters = options.adapters ?? (await createAdapters(config, logger, { onBlocked: (channel, chatId) => store.block(channel, chatId, app.clock.now()) }))
+  const onBlocked = (channel: string, chatId: string): void => {
+    store.block(channel, chatId, app.clock.now()).catch((err: unknown) => logger.warn({ code: errorCode(err) }, 'block not recorded'))
+  }
+  // Replicas share what must be decided once: update ids seen, the WeChat access_token and its refresh lease.
+  const shared = { dedup: store, wechatOa: { dedup: store, lease: store, cache: keyValueCacheOf(store) } }
+  const adapters = options.adapters ?? (await createAdapters(config, logger, { onBlocked, ...shared }))
   if (!adapters.size) throw new ConfigError(`config: KEPU_ADAPTERS: name at least one adapter to serve (telegram, wechat-oa, wechat, console)`)
   const started: Adapter[] = []
   const undos: Undo[] = []
   const handle = (incoming: Parameters<App['bot']['handle']>[0]) => app.bot.handle(incoming)
+  // Telegram polling allows one consumer per bot: with replicas on one database, one polls (a lease) and a
+  // second is refused with the reason; replicas should use the webhook.
+  const pollLease = store.dialect === 'postgres' && adapters.has('telegram') && !config.TELEGRAM_WEBHOOK_URL ? await takePollLease(store, logger) : undefined
   let stopped = false
   let contentReady = false
   void Promise.resolve(app.ready).then(() => (contentReady = true))
@@ -84,7 +103,8 @@ export async function startServe(options: StartServeOptions): Promise<ServeHandl
   } catch (err) {
     await stopAll(undos, started, logger)
     await http?.close()
-    if (!options.store) store.close()
+    await pollLease?.release()
+    await closeStore()
     throw err
   }
   logger.info({ adapters: [...adapters.keys()], httpPort: http?.port }, 'serving')
@@ -97,8 +117,33 @@ export async function startServe(options: StartServeOptions): Promise<ServeHandl
         stopped = true
         await stopAll(undos, started, logger)
         await http?.close()
-        if (!options.store) store.close()
+        await pollLease?.release()
+        await closeStore()
       })()),
+  }
+}
+
+/** Holds `telegram-poller` while this replica polls; a replica that cannot take it refuses to start. */
+async function takePollLease(store: Store, logger: Logger): Promise<{ release(): Promise<void> }> {
+  const holder = randomUUID()
+  const ttl = 30_000
+  if (!(await store.acquire('telegram-poller', holder, new Date(), ttl))) {
+    throw new ConfigError('config: TELEGRAM_WEBHOOK_URL: another replica already polls Telegram for this bot (polling allows one consumer); run replicas with the webhook')
+  }
+  const timer = setInterval(() => {
+    store.acquire('telegram-poller', holder, new Date(), ttl).then(
+      (ok) => {
+        if (!ok) logger.error({ code: 'E_LEASE_LOST' }, 'another replica took over Telegram polling')
+      },
+      (err: unknown) => logger.warn({ code: errorCode(err) }, 'polling lease not renewed'),
+    )
+  }, ttl / 3)
+  timer.unref()
+  return {
+    async release() {
+      clearInterval(timer)
+      await store.release('telegram-poller', holder).catch(() => false)
+    },
   }
 }
 
@@ -139,7 +184,8 @@ export function register(program: Command): void {
       let serving: ServeHandle
       let unlock: () => void = () => {}
       try {
-        unlock = lockDataDir(config.KEPU_DATA_DIR)
+        // One serve per SQLite data directory; on PostgreSQL replicas are the point (leases decide who sends).
+        if (!config.KEPU_DATABASE_URL) unlock = lockDataDir(config.KEPU_DATA_DIR)
         serving = await startServe({ config, logger })
       } catch (err) {
         unlock()

@@ -1,12 +1,12 @@
 import type { Command } from 'commander'
 import { createApp } from '../app.js'
 import { STAGES } from '../core/skill.js'
-import { openSqliteStore } from '../store/sqlite-store.js'
+import { openStore } from '../store/sql/open-store.js'
 
 /** The skills and the handler chain they make, generated from the one array (src/skills.ts). */
-export function describeSkills(): string {
+export async function describeSkills(): Promise<string> {
   // An in-memory store turns on the skills that keep data, so the chain printed is the one `serve` runs.
-  const store = openSqliteStore({ file: ':memory:' })
+  const store = await openStore({ file: ':memory:' })
   try {
     const app = createApp({ store })
     const lines: string[] = ['skills (src/skills.ts, in order):']
@@ -26,7 +26,7 @@ export function describeSkills(): string {
     if (background.length) lines.push('', `background work under serve: ${background.join(', ')}`)
     return lines.join('\n')
   } finally {
-    store.close()
+    await store.close()
   }
 }
 
@@ -35,7 +35,7 @@ export function register(program: Command): void {
   program
     .command('skills')
     .description('list the skills and the handler chain they make, in the order it runs')
-    .action(() => {
-      process.stdout.write(`${describeSkills()}\n`)
+    .action(async () => {
+      process.stdout.write(`${await describeSkills()}\n`)
     })
 }

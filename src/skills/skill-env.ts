@@ -8,7 +8,7 @@ import type { Config } from '../config.js'
 import type { FraudKnowledge } from '../fraud/fraud-knowledge.js'
 import type { KepuKnowledge } from '../kepu/kepu-knowledge.js'
 import type { KnowledgeBase } from '../search/knowledge-base.js'
-import type { Store } from '../store/store.js'
+import type { Store } from '../store/async-store.js'
 
 /**
  * What every skill may use at set-up. Content is loaded on first use and shared: the plans skill and the
@@ -28,8 +28,8 @@ export interface SkillEnv {
   kepu(): KepuKnowledge
   /** Present when serving (and in tests that give one): skills that keep data need it and are off without it. */
   store?: Store
-  /** The asynchronous store (async-store.ts), when given: 科技志愿服务 requests and volunteers live there. */
-  data?: import('../store/async-store.js').Store
+  /** The same store as `store` (kept for the skills written while the store became asynchronous). */
+  data?: Store
 }
 
 /** What background work gets from `serve` once every adapter is taking messages. */
