@@ -10,6 +10,7 @@ import { loadCalendar } from './calendar/load-calendar.js'
 import { loadConfig, type Config } from './config.js'
 import { loadFraudKnowledge, type FraudKnowledge } from './fraud/fraud-knowledge.js'
 import { loadKepuKnowledge } from './kepu/kepu-knowledge.js'
+import { useContentCache } from './knowledge/content-cache.js'
 import { loadKnowledgeBase, type KnowledgeBase } from './search/knowledge-base.js'
 import { SKILLS } from './skills.js'
 import { dialogueRouter } from './skills/dialogue-skill.js'
@@ -82,6 +83,8 @@ export function createApp(options: AppOptions = {}): App {
   const root = packageRoot()
   const contentDir = options.contentDir ?? join(root, 'content')
   const seedsDir = options.seedsDir ?? join(root, 'seeds')
+  // Validated content YAML is kept beside the index, keyed by each file's text and its schema.
+  useContentCache(options.cacheDir)
   const knowledge = once(() => loadKnowledgeBase({ contentDir, seedsDir, logger, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) }))
   const calendar = once(() => loadCalendar(contentDir, { warm: options.warm === true }))
   const fraud = once(() => loadFraudKnowledge(contentDir))

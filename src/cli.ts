@@ -1,32 +1,36 @@
 import { Command } from 'commander'
 import { runCli } from './commands/run-cli.js'
-import { register as registerAsk } from './commands/ask.js'
-import { register as registerIcs } from './commands/ics.js'
-import { register as registerChat } from './commands/chat.js'
-import { register as registerServe } from './commands/serve.js'
-import { register as registerAnnounce } from './commands/announce.js'
-import { register as registerBroadcast } from './commands/broadcast.js'
-import { register as registerReport } from './commands/report.js'
-import { register as registerSkills } from './commands/skills.js'
-import { register as registerData } from './commands/data.js'
-import { register as registerWechatOa } from './commands/wechat-oa.js'
+
+/** A subcommand's module: src/commands/<name>.ts exports `register(program)`. */
+interface CommandModule {
+  register(program: Command): void
+}
+
+/**
+ * COMMANDS: every subcommand by name, in the order `kepu --help` lists them. A module is imported only
+ * when its command runs (each brings its own dependencies: the app, the store, the adapters' SDKs), so
+ * `kepu ask` does not load what `serve` needs. Help, no command or an unknown name loads them all.
+ */
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  ask: () => import('./commands/ask.js'),
+  ics: () => import('./commands/ics.js'),
+  chat: () => import('./commands/chat.js'),
+  serve: () => import('./commands/serve.js'),
+  announce: () => import('./commands/announce.js'),
+  broadcast: () => import('./commands/broadcast.js'),
+  report: () => import('./commands/report.js'),
+  skills: () => import('./commands/skills.js'),
+  data: () => import('./commands/data.js'),
+  'wechat-oa': () => import('./commands/wechat-oa.js'),
+}
 
 /**
  * The `kepu` command, the composition root: the only module that knows every part (adapters included).
- * Each subcommand lives in src/commands/<name>.ts and exports `register(program)`.
+ * `kepu` has no options of its own, so the first word that is not an option names the command.
  */
 const program = new Command('kepu').description('科普助手: science-literacy plans, activity calendar and anti-fraud help in chat')
-
-// COMMANDS: each src/commands/<name>.ts registers itself here.
-registerAsk(program)
-registerIcs(program)
-registerChat(program)
-registerServe(program)
-registerAnnounce(program)
-registerBroadcast(program)
-registerReport(program)
-registerSkills(program)
-registerData(program)
-registerWechatOa(program)
+const named = process.argv.slice(2).find((a) => !a.startsWith('-'))
+const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS)
+for (const module of await Promise.all(wanted.map((name) => COMMANDS[name]!()))) module.register(program)
 
 await runCli(program)

@@ -1,4 +1,4 @@
-import { Lunar, Solar } from 'lunar-typescript'
+import { lunar as lunarLib } from './rrule-lib.js'
 import { addDays, lastDayOfMonth, makeDay, partsOf, type LocalDay } from './local-day.js'
 
 /** A stretch of days a question asks about, inclusive, with the words that named it. */
@@ -168,11 +168,11 @@ function festivalWindow(t: string, today: LocalDay, hint: YearHint | undefined):
 }
 
 function lunar(year: number, month: number, day: number): LocalDay {
-  return Lunar.fromYmd(year, month, day).getSolar().toYmd()
+  return lunarLib().Lunar.fromYmd(year, month, day).getSolar().toYmd()
 }
 
 function term(year: number, name: string): LocalDay {
-  const s = Solar.fromYmd(year, 6, 1).getLunar().getJieQiTable()[name]
+  const s = lunarLib().Solar.fromYmd(year, 6, 1).getLunar().getJieQiTable()[name]
   return s ? s.toYmd() : makeDay(year, 4, 5)
 }
 

@@ -1,4 +1,4 @@
-import { RRule } from './rrule-lib.js'
+import { rrule } from './rrule-lib.js'
 import { z } from 'zod'
 import { isDay } from './local-day.js'
 
@@ -118,7 +118,7 @@ export const observancesFileSchema = z.array(observanceSchema).superRefine((list
 function validYearlyRrule(body: string): boolean {
   if (!/(^|;)FREQ=YEARLY(;|$)/.test(body) || /DTSTART|UNTIL|COUNT/.test(body)) return false
   try {
-    RRule.parseString(body)
+    rrule().parseString(body)
     return true
   } catch {
     return false

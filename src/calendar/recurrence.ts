@@ -1,5 +1,5 @@
-import { Lunar, Solar } from 'lunar-typescript'
-import { RRule, type Options } from './rrule-lib.js'
+import type { Weekday } from 'rrule'
+import { lunar, rrule, type Options } from './rrule-lib.js'
 import { addDays, fromUtc, lastDayOfMonth, makeDay, type LocalDay } from './local-day.js'
 import type { Observance, Rule } from './observance-schema.js'
 
@@ -9,18 +9,23 @@ export interface Span {
   end: LocalDay
 }
 
-const RRULE_WEEKDAYS = [RRule.SU, RRule.MO, RRule.TU, RRule.WE, RRule.TH, RRule.FR, RRule.SA] as const
+/** rrule's weekdays, Sunday first (loaded with rrule). */
+const rruleWeekday = (weekday: number): Weekday => {
+  const RRule = rrule()
+  return [RRule.SU, RRule.MO, RRule.TU, RRule.WE, RRule.TH, RRule.FR, RRule.SA][weekday]!
+}
 
 /**
  * The occurrences of a rule that start in a Gregorian year, in order. Day-of-year rules go through
  * rrule; solar terms and lunar dates through lunar-typescript. No hand-written calendar maths.
  */
 export function ruleSpans(rule: Rule, year: number): Span[] {
+  const RRule = rrule()
   switch (rule.kind) {
     case 'fixed':
       return byRrule({ freq: RRule.YEARLY, bymonth: [rule.month], bymonthday: [rule.day] }, year, rule.days)
     case 'nth-weekday':
-      return byRrule({ freq: RRule.YEARLY, bymonth: [rule.month], byweekday: [RRULE_WEEKDAYS[rule.weekday]!.nth(rule.n)] }, year, rule.days)
+      return byRrule({ freq: RRule.YEARLY, bymonth: [rule.month], byweekday: [rruleWeekday(rule.weekday).nth(rule.n)] }, year, rule.days)
     case 'rrule':
       return byRrule(RRule.parseString(rule.rrule), year, rule.days)
     case 'month':
@@ -30,7 +35,7 @@ export function ruleSpans(rule: Rule, year: number): Span[] {
       // table of lunar year Y or Y+1 (冬至 of Y opens the table of Y+1).
       const days = new Set<LocalDay>()
       for (const y of [year, year + 1]) {
-        const solar = Solar.fromYmd(y, 6, 1).getLunar().getJieQiTable()[rule.term]
+        const solar = lunar().Solar.fromYmd(y, 6, 1).getLunar().getJieQiTable()[rule.term]
         if (solar && solar.getYear() === year) days.add(solar.toYmd())
       }
       return [...days].sort().map((d) => span(d, rule.days))
@@ -58,6 +63,7 @@ export function observanceSpans(o: Observance, year: number): Span[] {
 }
 
 function byRrule(options: Partial<Options>, year: number, days: number | undefined): Span[] {
+  const RRule = rrule()
   const rule = new RRule({ ...options, dtstart: new Date(Date.UTC(year, 0, 1)), until: new Date(Date.UTC(year, 11, 31, 23, 59)) })
   return rule.all().map((d) => span(fromUtc(d), days))
 }
@@ -70,7 +76,7 @@ function span(start: LocalDay, days: number | undefined): Span {
 function lunarToSolar(lunarYear: number, month: number, day: number): LocalDay | undefined {
   for (let d = day; d >= Math.max(1, day - 1); d--) {
     try {
-      return Lunar.fromYmd(lunarYear, month, d).getSolar().toYmd()
+      return lunar().Lunar.fromYmd(lunarYear, month, d).getSolar().toYmd()
     } catch {
       // Day 30 does not exist in a short month; try day 29.
     }

@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { createApp, type App } from '../app.js'
 import { cacheDir } from '../core/cache-dir.js'
 import type { Incoming } from '../core/incoming.js'
-import { createLogger } from '../core/logger.js'
+import { createLogger, lazyLogger } from '../core/logger.js'
 import type { Reply } from '../core/reply.js'
 import { msg } from '../core/messages-zh.js'
 import { parseNow, toLocalDate } from '../core/shanghai-time.js'
@@ -27,7 +27,7 @@ export function register(program: Command): void {
     .option('--region <name>', 'the resident\'s region (东营市, 汕尾城区 …)')
     .option('--now <date>', 'answer as if it were this date or date-time (Asia/Shanghai)')
     .action(async (words: string[], opts: { jsonl?: boolean; region?: string; now?: string }) => {
-      const logger = createLogger()
+      const logger = lazyLogger(() => createLogger())
       const app = createApp({ logger, cacheDir: cacheDir(), warm: opts.jsonl === true })
       if (opts.jsonl) {
         await app.ready

@@ -26,6 +26,21 @@ export function createLogger(options: { level?: string; name?: string } = {}): L
   ) as unknown as Logger
 }
 
+/**
+ * A logger made on its first record: a one-shot command (`kepu ask`) that logs nothing never loads pino.
+ */
+export function lazyLogger(create: () => Logger): Logger {
+  let real: Logger | undefined
+  const get = (): Logger => (real ??= create())
+  return {
+    debug: (obj, msg) => (msg === undefined ? get().debug(obj) : get().debug(obj, msg)),
+    info: (obj, msg) => (msg === undefined ? get().info(obj) : get().info(obj, msg)),
+    warn: (obj, msg) => (msg === undefined ? get().warn(obj) : get().warn(obj, msg)),
+    error: (obj, msg) => (msg === undefined ? get().error(obj) : get().error(obj, msg)),
+    child: (bindings) => lazyLogger(() => get().child(bindings)),
+  }
+}
+
 /** A logger that drops everything. */
 export const silentLogger: Logger = {
   debug: () => {},

@@ -1,4 +1,5 @@
-import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible'
+import { createRequire } from 'node:module'
+import type { RateLimiterAbstract, RateLimiterMemory as MemoryLimiter } from 'rate-limiter-flexible'
 import type { Handler } from '../core/bot.js'
 import type { Logger } from '../core/logger.js'
 import { silentReply } from '../core/reply.js'
@@ -11,6 +12,12 @@ export interface FloodLimits {
   /** Messages allowed within `sustainedSeconds`. */
   sustained: number
   sustainedSeconds: number
+}
+
+/** rate-limiter-flexible's in-memory limiter, loaded when a guard is made (one-shot commands make none). */
+function memoryLimiter(options: ConstructorParameters<typeof MemoryLimiter>[0]): RateLimiterAbstract {
+  const { RateLimiterMemory } = createRequire(import.meta.url)('rate-limiter-flexible') as { RateLimiterMemory: typeof MemoryLimiter }
+  return new RateLimiterMemory(options)
 }
 
 export const DEFAULT_FLOOD_LIMITS: FloodLimits = { burst: 6, burstSeconds: 10, sustained: 60, sustainedSeconds: 600 }
@@ -36,8 +43,8 @@ export const TOO_FAST = '您发得太快了，请稍等一会儿再问。'
  */
 export function createFloodGuard(deps: FloodGuardDeps): Handler {
   const limits = deps.limits ?? DEFAULT_FLOOD_LIMITS
-  const burst = deps.limiters?.burst ?? new RateLimiterMemory({ keyPrefix: 'burst', points: limits.burst, duration: limits.burstSeconds })
-  const sustained = deps.limiters?.sustained ?? new RateLimiterMemory({ keyPrefix: 'sustained', points: limits.sustained, duration: limits.sustainedSeconds })
+  const burst = deps.limiters?.burst ?? memoryLimiter({ keyPrefix: 'burst', points: limits.burst, duration: limits.burstSeconds })
+  const sustained = deps.limiters?.sustained ?? memoryLimiter({ keyPrefix: 'sustained', points: limits.sustained, duration: limits.sustainedSeconds })
   const now = deps.now ?? Date.now
   const every = deps.logEveryMs ?? 60_000
   let dropped = 0

@@ -1,25 +1,40 @@
 import { readFileSync, readdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { basename, join } from 'node:path'
-import { load } from 'js-yaml'
 import type { z } from 'zod'
 import { ContentError } from '../core/errors.js'
+import { contentSlot, readContent, writeContent } from './content-cache.js'
+
+/** js-yaml, loaded on the first file the content cache does not have (a warm start never needs it). */
+let yaml: typeof import('js-yaml') | undefined
+const parseYaml = (text: string): unknown => (yaml ??= createRequire(import.meta.url)('js-yaml') as typeof import('js-yaml')).load(text)
 
 /**
  * Reads a YAML file and validates it with a zod schema. Any error is one line that names the file,
  * the item (its index and its `name`/`title`/`id` when it has one) and the field:
  * `content: observances.yaml: item 7 (全国科普日): rule.month: Expected number, received string`.
  * `name` is how the file is named in errors (default: its base name; a folder's files say `kepu/x.yaml`).
+ * With the content cache on (`useContentCache`), an unchanged file under an unchanged schema is read from
+ * the data saved when it last passed validation.
  */
 export function loadYaml<S extends z.ZodType>(file: string, schema: S, name = basename(file)): z.infer<S> {
   let raw: unknown
+  let slot: ReturnType<typeof contentSlot>
   try {
-    raw = load(readFileSync(file, 'utf8'))
+    const text = readFileSync(file, 'utf8')
+    slot = contentSlot(file, text, schema)
+    const cached = slot && readContent(slot)
+    if (cached !== undefined) return cached as z.infer<S>
+    raw = parseYaml(text)
   } catch (err) {
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err)
     throw new ContentError(`content: ${name}: not readable YAML: ${why}`, { cause: err })
   }
   const result = schema.safeParse(raw)
-  if (result.success) return result.data
+  if (result.success) {
+    if (slot) writeContent(slot, result.data)
+    return result.data
+  }
   const issue = result.error.issues[0]!
   throw new ContentError(`content: ${name}: ${describePath(raw, issue.path)}: ${issue.message}`)
 }
