@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { RegionRef, RegionResolver } from '../core/bot.js'
 import { toSimplified } from '../core/to-simplified.js'
 import { loadYaml } from './load-yaml.js'
+import { NameTrie } from './name-trie.js'
 
 /** One region: its plan-title name, the short form, other spellings, its districts and towns. */
 export interface Region extends RegionRef {
@@ -65,17 +66,28 @@ interface Spelling {
   district?: string
   /** Counts only right after the region's own name (乌海海南): a short name that is also another place. */
   afterRegionOnly?: boolean
+  /** The order it was added in: of two spellings of one length, the earlier wins at a position. */
+  order: number
 }
 
 /**
  * Every region the bot knows, with name matching for questions. Regions come from content/regions.yaml
  * and from the plans themselves (a plan for an unlisted region adds it, so a new plan needs no edit).
  * Districts and towns listed under a region mean that region: 「我家在利津」 is 东营市.
+ *
+ * Spellings are kept in a trie (see NameTrie), so finding the places in a question costs the same with
+ * five regions or three thousand, and adding a region costs its own spellings only.
  */
 export class RegionRegistry implements RegionResolver {
   private readonly regions: Region[] = []
-  /** Every spelling → region, longest first for matching in text. */
-  private spellings: Spelling[] = []
+  /** Every spelling of two characters or more, for matching in text. */
+  private readonly spellings = new NameTrie<Spelling>()
+  /** Each region's spellings, in the order they were added. */
+  private readonly spellingsByRegion = new Map<Region, Spelling[]>()
+  /** Name, short form and aliases → the first region that has it. */
+  private readonly byOwnName = new Map<string, Region>()
+  /** District names and their short forms → the first region that has it. */
+  private readonly byDistrict = new Map<string, Region>()
   private readonly ambiguous: Set<string>
 
   constructor(ambiguousShort: readonly string[] = []) {
@@ -99,18 +111,25 @@ export class RegionRegistry implements RegionResolver {
     const districtShorts = districts.map(districtShort).filter((s, i) => s !== districts[i] && Array.from(s).length >= 2 && !this.ambiguous.has(s))
     const full: Region = { name: region.name, short, aliases: region.aliases ?? [], unitsPrefix: region.unitsPrefix ?? (region.name.endsWith('区') ? '区' : '市'), districts, districtShorts, ...(region.province ? { province: region.province } : {}), ...(region.level ? { level: region.level } : {}) }
     this.regions.push(full)
-    this.spellings = this.regions
-      .flatMap((r) => [
-        ...[r.name, r.short, ...r.aliases].map((text): Spelling => ({ text, region: r })),
-        ...r.districts.flatMap((d): Spelling[] => {
-          const s = districtShort(d)
-          const out: Spelling[] = [{ text: d, region: r, district: d }]
-          if (s !== d && Array.from(s).length >= 2) out.push({ text: s, region: r, district: d, afterRegionOnly: this.ambiguous.has(s) })
-          return out
-        }),
-      ])
-      .filter((s) => Array.from(s.text).length >= 2)
-      .sort((a, b) => b.text.length - a.text.length)
+    for (const n of [full.name, full.short, ...full.aliases]) if (!this.byOwnName.has(n)) this.byOwnName.set(n, full)
+    for (const n of [...full.districts, ...full.districtShorts]) if (!this.byDistrict.has(n)) this.byDistrict.set(n, full)
+    const own: Omit<Spelling, 'order'>[] = [
+      ...[full.name, full.short, ...full.aliases].map((text) => ({ text, region: full })),
+      ...full.districts.flatMap((d) => {
+        const s = districtShort(d)
+        const out: Omit<Spelling, 'order'>[] = [{ text: d, region: full, district: d }]
+        if (s !== d && Array.from(s).length >= 2) out.push({ text: s, region: full, district: d, afterRegionOnly: this.ambiguous.has(s) })
+        return out
+      }),
+    ]
+    const kept: Spelling[] = []
+    for (const s of own) {
+      if (Array.from(s.text).length < 2) continue
+      const spelling = { ...s, order: this.spellings.size }
+      this.spellings.add(spelling.text, spelling)
+      kept.push(spelling)
+    }
+    this.spellingsByRegion.set(full, kept)
     return full
   }
 
@@ -121,29 +140,26 @@ export class RegionRegistry implements RegionResolver {
   byName(name: string): Region | undefined {
     const n = toSimplified(name.normalize('NFKC')).trim()
     if (!n) return undefined
-    return this.regions.find((r) => r.name === n || r.short === n || r.aliases.includes(n)) ?? this.regions.find((r) => r.districts.includes(n) || r.districtShorts.includes(n))
+    return this.byOwnName.get(n) ?? this.byDistrict.get(n)
   }
 
-  /** Every spelling a question about this region may use: names, aliases, districts and their short forms. */
+  /** Every spelling a question about this region may use: names, aliases, districts and their short forms (longest first). */
   spellingsOf(region: Region): string[] {
-    return this.spellings.filter((s) => s.region === region).map((s) => s.text)
+    return [...(this.spellingsByRegion.get(region) ?? [])].sort((a, b) => b.text.length - a.text.length).map((s) => s.text)
   }
 
   /** Every place named in `text`, in order, without overlaps (the longest spelling wins at a position). */
   placesIn(text: string): PlaceMention[] {
+    const candidates: { s: Spelling; at: number }[] = []
+    for (const m of this.spellings.matches(text)) for (const s of m.values) candidates.push({ s, at: m.at })
+    candidates.sort((a, b) => b.s.text.length - a.s.text.length || a.s.order - b.s.order || a.at - b.at)
     const found: PlaceMention[] = []
-    for (const s of this.spellings) {
-      let from = 0
-      for (;;) {
-        const at = text.indexOf(s.text, from)
-        if (at < 0) break
-        from = at + 1
-        // 「城区」 alone is too common to mean 汕尾市城区 inside a longer word such as 「主城区」.
-        if (s.text === '城区' && at > 0) continue
-        if (found.some((f) => at < f.at + f.length && f.at < at + s.text.length)) continue
-        if (s.afterRegionOnly && !this.regionEndsAt(text, at, s.region)) continue
-        found.push({ region: s.region, ...(s.district ? { district: s.district } : {}), at, length: s.text.length })
-      }
+    for (const { s, at } of candidates) {
+      // 「城区」 alone is too common to mean 汕尾市城区 inside a longer word such as 「主城区」.
+      if (s.text === '城区' && at > 0) continue
+      if (found.some((f) => at < f.at + f.length && f.at < at + s.text.length)) continue
+      if (s.afterRegionOnly && !this.regionEndsAt(text, at, s.region)) continue
+      found.push({ region: s.region, ...(s.district ? { district: s.district } : {}), at, length: s.text.length })
     }
     return found.sort((a, b) => a.at - b.at)
   }

@@ -1,4 +1,5 @@
 import type { Region } from '../knowledge/region-registry.js'
+import { NameTrie } from '../knowledge/name-trie.js'
 import { foldText } from './fold-text.js'
 import type { QueryVocabulary } from './query-vocabulary.js'
 import type { TypoFixer } from './typo-fixer.js'
@@ -35,23 +36,41 @@ const LEAD_SHAPE = /谁|哪个部门|哪些部门|哪个单位|哪些单位|什�
 const DEFINITION_SHAPE = /什么意思|是什么意思|什么是|指什么|是指|含义|定义|是啥|啥意思|啥是|咋理解|怎么理解/u
 const LIST_SHAPE = /哪些|哪几|都有啥|都有什么|有啥|有什么(做法|措施|举措|办法|安排|品牌|平台|活动|内容|任务|设施|项目|工程|行动)|什么(做法|措施|举措|办法|设施)|怎么安排|咋安排|怎么搞|咋弄|怎么弄|做了(些)?什么|办了啥|干了啥|包括什么|包括哪/u
 
-const namesCache = new WeakMap<readonly Region[], { count: number; names: string[] }>()
+/** The folded spellings of a list of regions in a trie, extended as the list grows (regions are only added). */
+const namesCache = new WeakMap<readonly Region[], { count: number; trie: NameTrie<true> }>()
 
-/** Every spelling of every region and district, folded, longest first (computed once per list of regions). */
-function namesOf(regions: readonly Region[]): string[] {
-  const cached = namesCache.get(regions)
-  if (cached && cached.count === regions.length) return cached.names
-  const names = regions
-    .flatMap((r) => [r.name, r.short, ...r.aliases, ...(r.districts ?? []), ...(r.districtShorts ?? [])].map(foldText))
-    .filter((s) => s.length >= 2)
-    .sort((a, b) => b.length - a.length)
-  namesCache.set(regions, { count: regions.length, names })
-  return names
+/** Every spelling of every region and district, folded, in a trie (made once per list of regions). */
+function namesOf(regions: readonly Region[]): NameTrie<true> {
+  let cached = namesCache.get(regions)
+  if (!cached || cached.count > regions.length) {
+    cached = { count: 0, trie: new NameTrie<true>() }
+    namesCache.set(regions, cached)
+  }
+  for (; cached.count < regions.length; cached.count++) {
+    const r = regions[cached.count]!
+    for (const n of [r.name, r.short, ...r.aliases, ...(r.districts ?? []), ...(r.districtShorts ?? [])]) {
+      const folded = foldText(n)
+      if (folded.length >= 2) cached.trie.add(folded, true)
+    }
+  }
+  return cached.trie
 }
 
-/** Escapes a string for a RegExp. */
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')
+/** `text` with every region name blanked out, longest names first (a shorter name inside a longer one goes with it). */
+function withoutNames(text: string, names: NameTrie<true>): string {
+  const matches = names.matches(text)
+  if (!matches.length) return text
+  matches.sort((a, b) => b.length - a.length || a.at - b.at)
+  const taken: { at: number; end: number }[] = []
+  for (const m of matches) if (!taken.some((t) => m.at < t.end && t.at < m.at + m.length)) taken.push({ at: m.at, end: m.at + m.length })
+  taken.sort((a, b) => a.at - b.at)
+  let out = ''
+  let from = 0
+  for (const t of taken) {
+    out += `${text.slice(from, t.at)} `
+    from = t.end
+  }
+  return out + text.slice(from)
 }
 
 /**
@@ -72,7 +91,7 @@ export function analyzeQuestion(question: string, vocabulary: QueryVocabulary, r
       text = text.split(w).join(' ')
     }
   }
-  for (const n of namesOf(regions)) if (text.includes(n)) text = text.replace(new RegExp(escape(n), 'gu'), ' ')
+  text = withoutNames(text, namesOf(regions))
   const stop = new Set(vocabulary.questionWords)
   const words = cut(text)
   const topic = words
