@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   report: () => import('./commands/report.js'),
   skills: () => import('./commands/skills.js'),
   data: () => import('./commands/data.js'),
+  admin: () => import('./commands/admin.js'),
   'wechat-oa': () => import('./commands/wechat-oa.js'),
 }
 

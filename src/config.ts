@@ -120,6 +120,8 @@ const schema = z.object({
   KEPU_DATABASE_TLS: flag.default(false),
   KEPU_DATABASE_STATEMENT_TIMEOUT_MS: int(0, 600_000).default(30_000),
   KEPU_ADMINS: list.default([]),
+  /** Staff console: admins who must approve an announcement (2: a second admin; 1: its author may, recorded as such). */
+  KEPU_APPROVALS: int(1, 2).default(2),
   KEPU_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Milliseconds `serve` waits for replies in flight on SIGTERM before exiting anyway. */
   KEPU_SHUTDOWN_GRACE_MS: int(0, 60_000).default(4000),

@@ -1,6 +1,7 @@
 import { alertsSkill } from './skills/alerts-skill.js'
 import { calendarSkill } from './skills/calendar-skill.js'
 import { commandsSkill } from './skills/commands-skill.js'
+import { consoleSkill } from './skills/console-skill.js'
 import { departmentsSkill } from './skills/departments-skill.js'
 import { dialogueSkill } from './skills/dialogue-skill.js'
 import { elderSkill } from './skills/elder-skill.js'
@@ -36,4 +37,5 @@ export const SKILLS: readonly KepuSkill[] = [
   planFactsSkill,
   departmentsSkill,
   plansSkill,
+  consoleSkill,
 ]

@@ -36,7 +36,13 @@ export interface OccurrenceFilter {
 /** The loaded observances and local events, with the queries the bot and the feed need. */
 export interface Calendar {
   readonly observances: readonly Observance[]
+  /** The local events: the content files' and, after setStoredEvents, those staff keep in the store. */
   readonly events: readonly RegionalEvent[]
+  /**
+   * Replaces the events kept in the store (the staff console's), merged with the content files' from now
+   * on: answers and the iCalendar feed see them at once. An id already used in the content files is skipped.
+   */
+  setStoredEvents(events: readonly RegionalEvent[]): void
   /** Every entry overlapping the window [from, to], sorted by start day then name; none twice. */
   occurrences(from: LocalDay, to: LocalDay, filter?: OccurrenceFilter): Occurrence[]
   /** The occurrence of an observance going on at `now` or else the next one. */
@@ -59,17 +65,24 @@ const NEXT_LOOKAHEAD_YEARS = 12
 /** Builds a calendar over validated content. */
 export function createCalendar(observances: readonly Observance[], events: readonly RegionalEvent[]): Calendar {
   const match = createAliasMatcher(observances.map((o) => ({ names: [o.name, ...o.aliases], value: o })))
-  const eventOccurrences = events
-    .map((e): Occurrence => ({
-      name: e.title,
-      start: parseEventTime(e.start).day,
-      end: parseEventTime(e.end).day,
-      kind: 'local',
-      audiences: e.audiences,
-      region: e.region,
-      event: e,
-    }))
-    .sort(byStart)
+  const toOccurrence = (e: RegionalEvent): Occurrence => ({
+    name: e.title,
+    start: parseEventTime(e.start).day,
+    end: parseEventTime(e.end).day,
+    kind: 'local',
+    audiences: e.audiences,
+    region: e.region,
+    event: e,
+  })
+  const contentOccurrences = events.map(toOccurrence)
+  const contentIds = new Set(events.map((e) => e.id))
+  let allEvents: readonly RegionalEvent[] = events
+  let eventOccurrences = [...contentOccurrences].sort(byStart)
+  function setStoredEvents(stored: readonly RegionalEvent[]): void {
+    const kept = stored.filter((e) => !contentIds.has(e.id))
+    allEvents = [...events, ...kept]
+    eventOccurrences = [...contentOccurrences, ...kept.map(toOccurrence)].sort(byStart)
+  }
 
   // Spans never change once content is loaded, and rrule is slow enough to matter per message: keep them.
   const spanCache = new Map<string, Occurrence[]>()
@@ -121,7 +134,10 @@ export function createCalendar(observances: readonly Observance[], events: reado
 
   return {
     observances,
-    events,
+    get events() {
+      return allEvents
+    },
+    setStoredEvents,
     occurrences,
     next,
     inYear,

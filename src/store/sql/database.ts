@@ -23,6 +23,13 @@ export interface KepuDatabase {
   service_requests: ServiceRequestsTable
   service_request_history: ServiceRequestHistoryTable
   volunteers: VolunteersTable
+  console_sessions: ConsoleSessionsTable
+  login_tokens: LoginTokensTable
+  audit_log: AuditLogTable
+  staff_events: StaffEventsTable
+  announcement_drafts: AnnouncementDraftsTable
+  unanswered_handled: UnansweredHandledTable
+  question_stats: QuestionStatsTable
 }
 
 export interface UsersTable {
@@ -181,4 +188,79 @@ export interface VolunteersTable {
   contact: string
   created_at: number
   updated_at: number
+}
+
+/** A staff console session; the id is kept only as its SHA-256. */
+export interface ConsoleSessionsTable {
+  id_hash: string
+  user_key: string
+  csrf: string
+  created_at: number
+  last_seen_at: number
+}
+
+/** A one-time login link; the token is kept only as its SHA-256. */
+export interface LoginTokensTable {
+  token_hash: string
+  user_key: string
+  created_at: number
+  expires_at: number
+  used_at: number | null
+}
+
+export interface AuditLogTable {
+  id: Generated<number>
+  at: number
+  actor: string
+  action: string
+  subject: string
+  /** JSON, or null (nothing before: a creation). */
+  before_value: string | null
+  after_value: string | null
+}
+
+export interface StaffEventsTable {
+  id: Generated<number>
+  /** The event's kebab-case id (`staff-…`), unique among YAML and stored events. */
+  event_id: string
+  region: string
+  /** The `LocalEvent` as JSON. */
+  event: string
+  status: string
+  created_by: string
+  created_at: number
+  updated_at: number
+}
+
+export interface AnnouncementDraftsTable {
+  id: Generated<number>
+  name: string
+  cron: string | null
+  /** The `Target` as JSON. */
+  target: string
+  template: string
+  status: string
+  created_by: string
+  created_at: number
+  approved_by: string | null
+  approved_at: number | null
+  /** 1 when the author approved it alone (KEPU_APPROVALS=1). */
+  self_approved: Generated<number>
+  announcement_id: number | null
+}
+
+export interface UnansweredHandledTable {
+  normalized: string
+  handled_by: string
+  handled_at: number
+}
+
+export interface QuestionStatsTable {
+  /** Asia/Shanghai day, YYYY-MM-DD. */
+  day: string
+  /** '' when the region is unknown. */
+  region: string
+  intent: string
+  answered: number
+  count: number
 }

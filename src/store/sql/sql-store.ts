@@ -81,6 +81,11 @@ export class SqlStore implements Store {
     this.users = new SqlUserStates(db)
   }
 
+  /** The Kysely instance, for the stores of other roles on the same database (the staff console's). */
+  get kysely(): Db {
+    return this.db
+  }
+
   private get pg(): boolean {
     return this.dialect === 'postgres'
   }

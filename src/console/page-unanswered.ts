@@ -1,0 +1,41 @@
+import { normaliseQuestion } from '../announce/unanswered-recorder.js'
+import { groupUnanswered } from '../announce/unanswered-report.js'
+import type { HttpRoute } from '../core/skill.js'
+import { audit, htmlResponse, redirect, type ConsoleDeps, type StaffHandler } from './console-context.js'
+import { h } from './html.js'
+import { csrfField, page } from './layout.js'
+
+type Guard = (method: 'GET' | 'POST', path: string, handler: StaffHandler) => HttpRoute
+
+/** 未回答: the last 30 days' unanswered questions grouped, ranked by distinct residents; mark a group handled. */
+export function unansweredRoutes(deps: ConsoleDeps, guard: Guard): HttpRoute[] {
+  return [
+    guard('GET', '/admin/unanswered', async (r) => {
+      const groups = groupUnanswered(await deps.data.unansweredSince(new Date(r.now.getTime() - 30 * 86_400_000)))
+      const handled = await deps.store.handled()
+      const showAll = r.req.query.get('all') === '1'
+      const rows = groups.map((g) => ({ g, key: normaliseQuestion(g.text), done: handled.get(normaliseQuestion(g.text)) })).filter((x) => showAll || !x.done)
+      const body = rows.length
+        ? h`<table><thead><tr><th scope="col">问题</th><th scope="col">人数</th><th scope="col">次数</th><th scope="col">地区</th><th scope="col">最近</th><th scope="col">处理</th></tr></thead><tbody>
+${rows.map(
+  (x) => h`<tr><td>${x.g.text}</td><td>${x.g.users}</td><td>${x.g.count}</td><td>${x.g.regions.join('、') || '—'}</td><td>${x.g.last.toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })}</td>
+<td>${x.done ? h`已处理（${x.done.by}）` : h`<form method="post" action="/admin/unanswered/handle">${csrfField(r.csrf)}<input type="hidden" name="key" value="${x.key}"><input type="hidden" name="text" value="${x.g.text}"><button type="submit" aria-label="${`标为已处理：${x.g.text}`}">标为已处理</button></form>`}</td></tr>`,
+)}</tbody></table>`
+        : h`<p class="muted">近 30 天没有待处理的问题。</p>`
+      return htmlResponse(
+        page(
+          { title: '未回答', path: '/admin/unanswered', user: r.user, csrf: r.csrf, notice: r.req.query.get('notice') ?? undefined },
+          h`<p>居民问了、机器人没能回答的问题（近 30 天），问的人最多的在前。补充内容（知识卡片、同义词）后标为已处理。链接、电话等个人信息已隐去。</p>
+<p>${showAll ? h`<a href="/admin/unanswered">只看未处理的</a>` : h`<a href="/admin/unanswered?all=1">也显示已处理的</a>`}</p>${body}`,
+        ),
+      )
+    }),
+    guard('POST', '/admin/unanswered/handle', async (r) => {
+      const key = (r.form.get('key') ?? '').trim()
+      if (!key) return redirect('/admin/unanswered')
+      await deps.store.markHandled(key, r.user, r.now)
+      await audit(deps, r, 'unanswered.handle', key, { handled: false }, { handled: true, text: r.form.get('text') ?? '' })
+      return redirect('/admin/unanswered', { notice: '已标为已处理' })
+    }),
+  ]
+}

@@ -1,0 +1,50 @@
+import { AdminList } from '../announce/admins.js'
+import { consoleBaseUrl } from '../console/auth.js'
+import { createConsoleCommand, createStatsRecorder } from '../console/console-handlers.js'
+import { consoleRoutes } from '../console/console-routes.js'
+import { syncStoredEvents } from '../console/staff-events.js'
+import { errorCode } from '../core/errors.js'
+import { consoleStoreOf } from '../store/sql/console-store-sql.js'
+import type { KepuSkill } from './skill-env.js'
+
+/**
+ * The staff web console under /admin/ on the one HTTP server (docs/staff.md): 概览, 未回答, 活动, 公告,
+ * 操作记录; login by one-time link (`kepu admin link`, `/console` in chat). Needs the asynchronous store
+ * (`env.data`, a SQL store); without it the skill contributes nothing.
+ */
+export const consoleSkill: KepuSkill = {
+  name: 'console',
+  summary: '管理台（网页）：概览、未回答、活动、公告审批、操作记录；一次性链接登录（/console）',
+  setup(env) {
+    const store = consoleStoreOf(env.data)
+    if (!env.data || !store) return {}
+    const data = env.data
+    const admins = AdminList.parse(env.config.KEPU_ADMINS.join(','))
+    const baseUrl = consoleBaseUrl(env.config.KEPU_HTTP_HOST, env.config.KEPU_HTTP_PORT ?? 8080)
+    const sync = () =>
+      syncStoredEvents(store, env.calendar()).catch((err: unknown) => {
+        env.logger.warn({ code: errorCode(err) }, 'console: stored events not loaded')
+        return 0
+      })
+    return {
+      handlers: [
+        { name: 'question-stats', stage: 'observe', handle: createStatsRecorder(store) },
+        { name: 'console-link', stage: 'staff', handle: createConsoleCommand({ store, admins, baseUrl }) },
+      ],
+      staffCommands: [{ usage: '/console', summary: '管理台一次性登录链接（私聊，10 分钟有效）' }],
+      routes: consoleRoutes({
+        store,
+        data,
+        calendar: env.calendar,
+        admins,
+        clock: env.clock,
+        logger: env.logger,
+        regions: () => env.regions.all().map((r) => r.name),
+        approvals: env.config.KEPU_APPROVALS,
+      }),
+      start: async () => {
+        await sync()
+      },
+    }
+  },
+}

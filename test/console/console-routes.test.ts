@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LOGIN_LINK_TTL_MS, SESSION_IDLE_MS } from '../../src/console/auth.js'
+import { ADMIN_A, ADMIN_B, csrfOf, loginWith, RESIDENT, startHarness, type Harness } from './console-harness.js'
+
+let t: Harness
+beforeAll(async () => {
+  t = await startHarness()
+})
+afterAll(async () => {
+  await t.close()
+})
+
+const get = (path: string, cookie?: string) => fetch(`${t.base}${path}`, { redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) })
+const post = (path: string, fields: Record<string, string | string[]>, cookie?: string) => {
+  const body = new URLSearchParams()
+  for (const [k, v] of Object.entries(fields)) for (const x of [v].flat()) body.append(k, x)
+  return fetch(`${t.base}${path}`, { method: 'POST', body, redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) })
+}
+
+async function session(user = ADMIN_A): Promise<string> {
+  const { cookie } = await loginWith(await t.link(user))
+  expect(cookie).toBeDefined()
+  return cookie!
+}
+
+describe('console: login and sessions', () => {
+  it('sends a request without a session to the login page', async () => {
+    for (const path of ['/admin/', '/admin/events', '/admin/announcements', '/admin/unanswered', '/admin/audit']) {
+      const res = await get(path)
+      expect(res.status, path).toBe(303)
+      expect(res.headers.get('location')).toBe('/admin/login')
+    }
+  })
+
+  it('logs in once through a link (the page asks for a click), with a hardened session cookie and security headers', async () => {
+    const url = await t.link(ADMIN_A)
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/admin\/login\?token=[A-Za-z0-9_-]{43}$/)
+    const landing = await get(new URL(url).pathname + new URL(url).search)
+    expect(landing.status).toBe(200)
+    expect(await landing.text()).toContain('登录管理台')
+    const res = await fetch(`${t.base}/admin/login`, { method: 'POST', body: new URLSearchParams({ token: new URL(url).searchParams.get('token')! }), redirect: 'manual' })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/admin/')
+    const cookie = res.headers.get('set-cookie')!
+    expect(cookie).toMatch(/HttpOnly/)
+    expect(cookie).toMatch(/SameSite=Strict/)
+    expect(cookie).toMatch(/Path=\/admin/)
+    const page = await get('/admin/', /^[^;]+/.exec(cookie)![0])
+    expect(page.status).toBe(200)
+    expect(page.headers.get('x-frame-options')).toBe('DENY')
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer')
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
+    expect(await page.text()).toContain('概览')
+  })
+
+  it('refuses a link used twice', async () => {
+    const url = await t.link(ADMIN_A)
+    expect((await loginWith(url)).status).toBe(303)
+    const again = await loginWith(url)
+    expect(again.status).toBe(403)
+    expect(again.cookie).toBeUndefined()
+  })
+
+  it('refuses an expired link (10 minutes)', async () => {
+    const url = await t.link(ADMIN_A)
+    t.clock.advance(LOGIN_LINK_TTL_MS + 1000)
+    expect((await loginWith(url)).status).toBe(403)
+  })
+
+  it("refuses a non-admin's link, and `kepu admin link` never makes one", async () => {
+    const res = await loginWith(await t.link(RESIDENT))
+    expect(res.status).toBe(403)
+    expect(res.cookie).toBeUndefined()
+  })
+
+  it('refuses a made-up token', async () => {
+    expect((await loginWith(`${t.base}/admin/login?token=xyz`)).status).toBe(403)
+  })
+
+  it('rotates the session at login: the old cookie no longer works', async () => {
+    const first = await session()
+    const res = await fetch(`${t.base}/admin/login`, { method: 'POST', headers: { cookie: first }, body: new URLSearchParams({ token: new URL(await t.link(ADMIN_A)).searchParams.get('token')! }), redirect: 'manual' })
+    const second = /^[^;]+/.exec(res.headers.get('set-cookie')!)![0]
+    expect(second).not.toBe(first)
+    expect((await get('/admin/', first)).status).toBe(303)
+    expect((await get('/admin/', second)).status).toBe(200)
+  })
+
+  it('ends a session after 30 idle minutes', async () => {
+    const cookie = await session()
+    t.clock.advance(SESSION_IDLE_MS - 60_000)
+    expect((await get('/admin/', cookie)).status).toBe(200)
+    t.clock.advance(SESSION_IDLE_MS + 1000)
+    expect((await get('/admin/', cookie)).status).toBe(303)
+  })
+
+  it('logs out', async () => {
+    const cookie = await session()
+    const csrf = csrfOf(await (await get('/admin/', cookie)).text())
+    expect((await post('/admin/logout', { _csrf: csrf }, cookie)).status).toBe(303)
+    expect((await get('/admin/', cookie)).status).toBe(303)
+  })
+})
+
+describe('console: CSRF and escaping', () => {
+  const event = {
+    region: '东营市',
+    title: '<script>alert(1)</script>科普讲座',
+    start: '2026-12-05T09:30',
+    end: '2026-12-05T11:30',
+    place: '东营市科技馆"><img src=x>',
+    organiser: '东营市科协',
+    audiences: ['公众', '家长'],
+    signup: '无需报名',
+  }
+
+  it('answers 403 to a form without the CSRF token, or with a wrong one, and changes nothing', async () => {
+    const cookie = await session()
+    expect((await post('/admin/events/save', event, cookie)).status).toBe(403)
+    expect((await post('/admin/events/save', { ...event, _csrf: 'wrong' }, cookie)).status).toBe(403)
+    expect(await t.consoleStore.listStaffEvents()).toHaveLength(0)
+  })
+
+  it('escapes HTML in event titles and places, everywhere they are shown', async () => {
+    const cookie = await session()
+    const csrf = csrfOf(await (await get('/admin/events', cookie)).text())
+    const saved = await post('/admin/events/save', { ...event, _csrf: csrf }, cookie)
+    expect(saved.status).toBe(303)
+    const html = await (await get('/admin/events', cookie)).text()
+    expect(html).not.toContain('<script>alert(1)</script>')
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;科普讲座')
+    expect(html).not.toContain('<img src=x>')
+    const audit = await (await get('/admin/audit', cookie)).text()
+    expect(audit).not.toContain('<script>alert(1)')
+    expect(audit).toContain('event.add')
+  })
+
+  it("escapes residents' unanswered questions", async () => {
+    await t.app.bot.handle({ channel: 'telegram', chatId: '2002', userId: '2002', isGroup: false, mentioned: true, forwarded: false, text: '<b onmouseover=alert(1)>火星上能种土豆吗</b>' })
+    const cookie = await session()
+    const html = await (await get('/admin/unanswered', cookie)).text()
+    expect(html).not.toContain('<b onmouseover')
+    expect(html).toContain('&lt;b onmouseover=alert(1)&gt;')
+  })
+})
+
+describe('console: events reach the bot at once', () => {
+  it('an added event answers 「这周末有什么活动」, a cancelled one no longer does', async () => {
+    const cookie = await session()
+    const csrf = csrfOf(await (await get('/admin/events', cookie)).text())
+    const res = await post(
+      '/admin/events/save',
+      { _csrf: csrf, region: '乌海市', title: '乌海机器人体验日', start: '2026-12-05T09:30', end: '2026-12-05T16:00', place: '乌海市科技馆', organiser: '乌海市科协', audiences: ['青少年', '家长'], signup: '无需报名' },
+      cookie,
+    )
+    expect(res.status).toBe(303)
+    const ask = (text: string) => t.app.bot.handle({ channel: 'telegram', chatId: '3003', userId: '3003', isGroup: false, mentioned: true, forwarded: false, text })
+    await ask('我在乌海')
+    expect((await ask('这周末有什么活动')).text).toContain('乌海机器人体验日')
+    const row = (await t.consoleStore.listStaffEvents()).find((r) => r.event.includes('乌海机器人体验日'))!
+    expect((await post('/admin/events/cancel', { _csrf: csrf, id: String(row.id) }, cookie)).status).toBe(303)
+    expect((await ask('这周末有什么活动')).text).not.toContain('乌海机器人体验日')
+    const yaml = await (await get('/admin/events.yaml', cookie)).text()
+    expect(yaml).toContain('region: 东营市')
+    expect(yaml).not.toContain('乌海机器人体验日')
+  })
+
+  it('refuses a form whose end is before its start, in Chinese, keeping what was typed', async () => {
+    const cookie = await session()
+    const csrf = csrfOf(await (await get('/admin/events', cookie)).text())
+    const res = await post('/admin/events/save', { _csrf: csrf, region: '东营市', title: '时间写反的活动', start: '2026-12-05T12:00', end: '2026-12-05T09:00', place: '东营市科技馆', organiser: '东营市科协', audiences: '公众' }, cookie)
+    expect(res.status).toBe(400)
+    const html = await res.text()
+    expect(html).toContain('结束时间早于开始时间')
+    expect(html).toContain('value="时间写反的活动"')
+  })
+})
+
+describe('console: announcements need a second admin', () => {
+  it('drafts, refuses the author approving alone, approves as the second admin, schedules it and records both', async () => {
+    const a = await session(ADMIN_A)
+    const csrfA = csrfOf(await (await get('/admin/announcements', a)).text())
+    const template = '本周活动：\n{week_events}\n详情：请咨询科协。'
+    expect((await post('/admin/announcements/draft', { _csrf: csrfA, name: '周报测试', topic: 'weekly', region: '东营市', frequency: 'weekly-1', time: '08:30', template }, a)).status).toBe(303)
+    const draft = (await t.consoleStore.listDrafts())[0]!
+    expect(draft.template).toBe(template)
+    expect(draft.cron).toBe('30 8 * * 1')
+    const self = await post('/admin/announcements/approve', { _csrf: csrfA, id: String(draft.id) }, a)
+    expect(decodeURIComponent(self.headers.get('location')!)).toContain('不能批准自己的公告')
+    expect((await t.consoleStore.getDraft(draft.id))!.status).toBe('draft')
+
+    const b = await session(ADMIN_B)
+    const csrfB = csrfOf(await (await get('/admin/announcements', b)).text())
+    expect((await post('/admin/announcements/approve', { _csrf: csrfB, id: String(draft.id) }, b)).status).toBe(303)
+    const approved = (await t.consoleStore.getDraft(draft.id))!
+    expect(approved).toMatchObject({ status: 'approved', approvedBy: ADMIN_B, selfApproved: false })
+    const announcement = await t.store.getAnnouncement(approved.announcementId!)
+    expect(announcement).toMatchObject({ name: '周报测试', cron: '30 8 * * 1', template, createdBy: ADMIN_A, active: true })
+    const log = await t.consoleStore.auditLog(10)
+    expect(log.map((e) => e.action)).toEqual(expect.arrayContaining(['draft.add', 'draft.approve']))
+
+    expect((await post('/admin/announcements/cancel', { _csrf: csrfB, id: String(draft.id) }, b)).status).toBe(303)
+    expect((await t.store.getAnnouncement(approved.announcementId!))!.active).toBe(false)
+  })
+})
