@@ -10,7 +10,7 @@ import { packageRoot } from '../core/package-root.js'
 import type { Card } from '../kepu/card-schema.js'
 import { loadCards } from '../kepu/load-cards.js'
 import { RegionRegistry } from '../knowledge/region-registry.js'
-import { openSqliteStore } from '../store/sqlite-store.js'
+import { openConfiguredStore } from '../store/open-configured-store.js'
 
 export interface AlertCliOptions {
   region: string
@@ -61,7 +61,7 @@ export function register(program: Command): void {
     .action(async (opts: AlertCliOptions) => {
       const config = loadConfig()
       const contentDir = join(packageRoot(), 'content')
-      const store = openSqliteStore({ dataDir: config.KEPU_DATA_DIR })
+      const store = await openConfiguredStore(config)
       const rl = process.stdin.isTTY && !opts.yes ? createInterface({ input: process.stdin, output: process.stderr }) : undefined
       try {
         await runAlert(opts, {
@@ -78,7 +78,7 @@ export function register(program: Command): void {
         process.exitCode = 2
       } finally {
         rl?.close()
-        store.close()
+        await store.close()
       }
     })
 }

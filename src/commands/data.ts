@@ -5,6 +5,7 @@ import { loadConfig } from '../config.js'
 import { InputError } from '../core/errors.js'
 import { openConfiguredStore } from '../store/open-configured-store.js'
 import type { PurgeCounts } from '../store/async-store.js'
+import { DRAFT_KEY } from '../requests/requests-handler.js'
 import { CONSOLE_HISTORY_FILE } from './chat.js'
 
 /** `channel:userId` as the bot keys users: telegram:123456789, wechat:wxid_abc, console:local. */
@@ -25,6 +26,8 @@ export function describePurge(key: string, counts: PurgeCounts, historyRemoved: 
     `blocked-chat marks ${counts.blockedChats}`,
     `messages to the chat anonymised ${counts.outbox}`,
     `unanswered questions ${counts.unanswered}`,
+    `service requests anonymised ${counts.serviceRequests}`,
+    `volunteer registrations ${counts.volunteers}`,
     ...(historyRemoved ? ['console history removed'] : []),
   ]
   return `purged ${key}: ${parts.join(', ')}`
@@ -33,14 +36,16 @@ export function describePurge(key: string, counts: PurgeCounts, historyRemoved: 
 /**
  * `kepu data purge --user <channel:userId>`: a resident's right to erasure. Deletes from the store in
  * KEPU_DATA_DIR, in one transaction, the user's state, the subscriptions and block of their private chat,
- * the messages queued to it (cancelled; every row to it keeps no chat id or text) and the unanswered
- * questions they asked. For a console user the terminal's line history goes too.
+ * the messages queued to it (cancelled; every row to it keeps no chat id or text), the unanswered
+ * questions they asked, the contact and place of their 科技志愿服务 requests (number, service, status and
+ * rating stay for statistics) and their volunteer registration. For a console user the terminal's line
+ * history goes too.
  */
 export function register(program: Command): void {
   const data = program.command('data').description('personal data kept by the bot (docs/operations.md)')
   data
     .command('purge')
-    .description("delete a user's stored data: state, private-chat subscriptions, messages queued to them, unanswered questions they asked")
+    .description("delete a user's stored data: state, private-chat subscriptions, messages queued to them, unanswered questions they asked, service-request contacts, volunteer registration")
     .requiredOption('--user <channel:userId>', 'the user, e.g. telegram:123456789 or wechat:wxid_abc')
     .action(async (opts: { user: string }) => {
       const user = parseUserKey(opts.user)
@@ -49,6 +54,8 @@ export function register(program: Command): void {
       let counts: PurgeCounts
       try {
         counts = await store.purgeUser(user.key)
+        // An unfinished 点单 or volunteer dialogue may hold a phone number (kept 30 minutes at most).
+        await store.deleteValue(DRAFT_KEY(user.key))
       } finally {
         await store.close()
       }

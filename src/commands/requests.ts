@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import Database from 'better-sqlite3'
+import { join } from 'node:path'
 import type { Command } from 'commander'
 import { loadConfig } from '../config.js'
 import { systemClock, type Clock } from '../core/clock.js'
@@ -9,7 +7,7 @@ import { packageRoot } from '../core/package-root.js'
 import { createRequestDesk, type RequestData } from '../requests/request-desk.js'
 import { loadServiceMenu, type ServiceMenu } from '../requests/service-menu.js'
 import { SERVICE_REQUEST_STATUSES, type ServiceRequestStatus } from '../store/async-store.js'
-import { openStore, SQLITE_FILE } from '../store/sql/open-store.js'
+import { openConfiguredStore } from '../store/open-configured-store.js'
 
 export interface RequestsCliDeps {
   data: RequestData
@@ -68,38 +66,12 @@ export async function runRequests(sub: string, args: string[], opts: { status?: 
   }
 }
 
-/**
- * True when the data directory holds no store yet, or the old synchronous store's file (schema version 1):
- * requests live only in the new store, and opening it here would migrate the file past what the old
- * `kepu serve` accepts. Such a directory has no requests.
- */
-export function onOldStore(dataDir: string): boolean {
-  const file = join(resolve(dataDir), SQLITE_FILE)
-  if (!existsSync(file)) return true
-  const db = new Database(file, { readonly: true, fileMustExist: true })
-  try {
-    return (db.pragma('user_version', { simple: true }) as number) < 2
-  } finally {
-    db.close()
-  }
-}
-
 /** `kepu requests list|show|assign|schedule|close|volunteers`: 科技志愿服务 requests for staff. */
 export function register(program: Command): void {
   const cmd = program.command('requests').description('科技志愿服务「群众点单」 requests and volunteers (the same as /requests, /assign, /schedule, /close in chat)')
   const action = (sub: string) => async (args: string[] | string | undefined, opts: { status?: string; json?: boolean }) => {
     const list = Array.isArray(args) ? args : args ? [args] : []
-    const config = loadConfig()
-    if (onOldStore(config.KEPU_DATA_DIR)) {
-      const why = `the data directory ${config.KEPU_DATA_DIR} has no request store yet (requests are kept once \`kepu serve\` runs on the new store)`
-      if (sub === 'list' || sub === 'volunteers') process.stdout.write(`none: ${why}\n`)
-      else {
-        process.stderr.write(`kepu requests: ${why}\n`)
-        process.exitCode = 2
-      }
-      return
-    }
-    const data = await openStore({ dataDir: config.KEPU_DATA_DIR })
+    const data = await openConfiguredStore(loadConfig())
     try {
       await runRequests(sub, list, opts, { data, menu: loadServiceMenu(join(packageRoot(), 'content')), clock: systemClock, out: (l) => process.stdout.write(`${l}\n`) })
     } catch (err) {

@@ -19,7 +19,8 @@ export interface RequestsHandlerDeps {
   adminContact?: string | undefined
 }
 
-const DRAFT_KEY = (userKey: string) => `requests:draft:${userKey}`
+/** Where a resident's unfinished dialogue (it may hold their contact) is kept, for 30 minutes. */
+export const DRAFT_KEY = (userKey: string): string => `requests:draft:${userKey}`
 /** A rating is taken for a request closed this recently. */
 const RATING_WINDOW_MS = 14 * 86_400_000
 
