@@ -23,6 +23,8 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   data: () => import('./commands/data.js'),
   admin: () => import('./commands/admin.js'),
   'wechat-oa': () => import('./commands/wechat-oa.js'),
+  alert: () => import('./commands/alert.js'),
+  requests: () => import('./commands/requests.js'),
 }
 
 /**
