@@ -58,7 +58,8 @@ export interface DeliveryWorkerDeps {
   /**
    * The sender lease per channel (`sender:<channel>`), so that with several replicas on one database only
    * one sends for a bot account at a time (the platform's limit is per account). Default: on when the
-   * store has leases. Its time to live (default 10 s): a dead holder is taken over within that.
+   * store has leases. Its time to live (default 6 s): a dead holder is taken over within that plus a
+   * third of it.
    */
   leaseTtlMs?: number
   /** This process's name in the lease (default: a random id). */
@@ -96,8 +97,9 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   let running = false
   let loops: Promise<void>[] = []
   const wakers = new Set<AbortController>()
-  const holder = deps.holder ?? randomUUID()
-  const leaseTtl = deps.leaseTtlMs ?? 10_000
+  // The pid in the holder's name lets an operator (and the replica test) see which process sends.
+  const holder = deps.holder ?? `${process.pid}:${randomUUID()}`
+  const leaseTtl = deps.leaseTtlMs ?? 6_000
   const leases = store.acquire && store.release ? { acquire: store.acquire.bind(store), release: store.release.bind(store) } : undefined
   /** Channels this process sends for, and when its lease was last renewed. */
   const held = new Map<string, number>()
