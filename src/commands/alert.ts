@@ -64,7 +64,7 @@ export function register(program: Command): void {
       const store = await openConfiguredStore(config)
       const rl = process.stdin.isTTY && !opts.yes ? createInterface({ input: process.stdin, output: process.stderr }) : undefined
       try {
-        await runAlert(opts, {
+        const sent = await runAlert(opts, {
           store,
           regions: RegionRegistry.load(join(contentDir, 'regions.yaml')),
           cards: loadCards(contentDir),
@@ -72,6 +72,8 @@ export function register(program: Command): void {
           ...(rl ? { confirm: async (q: string) => /^y(es)?$/i.test((await rl.question(q)).trim()) } : {}),
           out: (line) => process.stdout.write(`${line}\n`),
         })
+        // Asked to send from a script without --yes: a usage error, so the script notices.
+        if (sent === undefined && !rl) process.exitCode = 2
       } catch (err) {
         if (!(err instanceof KepuError)) throw err
         process.stderr.write(`kepu alert: ${err.message}\n`)
