@@ -8,17 +8,17 @@ import { FakeClock } from '../fakes/fake-clock.js'
 import { ConfigError } from '../../src/core/errors.js'
 import { silentLogger } from '../../src/core/logger.js'
 import { fromLocal } from '../../src/core/shanghai-time.js'
-import { openSqliteStore } from '../../src/store/sqlite-store.js'
-import type { Store } from '../../src/store/store.js'
+import type { Store } from '../../src/store/async-store.js'
+import { memoryStore } from '../helpers/store.js'
 import { fakeContent, MemoryAdapter } from './memory-adapter.js'
 
 const stores: Store[] = []
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close()
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close()
 })
 
-function setup(env: Record<string, string> = {}) {
-  const store = openSqliteStore({ file: ':memory:' })
+async function setup(env: Record<string, string> = {}) {
+  const store = await memoryStore()
   stores.push(store)
   const clock = new FakeClock(fromLocal(2026, 9, 14, 7, 59))
   const cron = new ManualCronFactory()
@@ -40,21 +40,21 @@ function setup(env: Record<string, string> = {}) {
 
 describe('announce runtime', () => {
   it('creates the default announcements once and respects their removal', async () => {
-    const { store, make } = setup()
+    const { store, make } = await setup()
     const rt = make()
     await rt.start()
     await rt.stop()
-    expect(store.listAnnouncements().map((a) => a.target.kind === 'topic' && a.target.topic)).toEqual(['weekly', 'events', 'fraud-tip', 'daily-kepu'])
-    store.removeAnnouncement(3)
+    expect((await store.listAnnouncements()).map((a) => a.target.kind === 'topic' && a.target.topic)).toEqual(['weekly', 'events', 'fraud-tip', 'daily-kepu'])
+    await store.removeAnnouncement(3)
     const again = make()
     await again.start()
     await again.stop()
-    expect(store.listAnnouncements()).toHaveLength(3)
+    expect(await store.listAnnouncements()).toHaveLength(3)
   })
 
   it('a subscriber gets the daily tip at 08:00 through the worker, once across a restart', async () => {
-    const { store, clock, cron, telegram, make } = setup()
-    store.subscribe({ channel: 'telegram', chatId: '7', topic: 'fraud-tip', region: undefined }, clock.now())
+    const { store, clock, cron, telegram, make } = await setup()
+    await store.subscribe({ channel: 'telegram', chatId: '7', topic: 'fraud-tip', region: undefined }, clock.now())
     let rt = make()
     await rt.start()
     clock.set(fromLocal(2026, 9, 14, 8, 0))
@@ -70,9 +70,9 @@ describe('announce runtime', () => {
   })
 
   it('adds the weekly digest of unanswered questions for admins when asked to', async () => {
-    const { store, make } = setup({ KEPU_UNANSWERED_DIGEST: 'on', KEPU_DEFAULT_ANNOUNCEMENTS: 'off' })
+    const { store, make } = await setup({ KEPU_UNANSWERED_DIGEST: 'on', KEPU_DEFAULT_ANNOUNCEMENTS: 'off' })
     await make().start()
-    const [digest] = store.listAnnouncements()
+    const [digest] = await store.listAnnouncements()
     expect(digest).toMatchObject({ name: '未答问题周报', cron: '0 9 * * 1', target: { kind: 'chats', chats: [{ channel: 'telegram', chatId: '42' }] } })
   })
 })

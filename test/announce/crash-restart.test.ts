@@ -7,7 +7,7 @@ import { createAnnouncements } from '../../src/announce/announcements.js'
 import { emptyTemplateContent } from '../../src/announce/template.js'
 import { FakeClock } from '../fakes/fake-clock.js'
 import { fromLocal } from '../../src/core/shanghai-time.js'
-import { openSqliteStore } from '../../src/store/sqlite-store.js'
+import { openStore } from '../../src/store/sql/open-store.js'
 import { FakeBotApi, readSentLog } from '../fakes/fake-bot-api.js'
 
 const RECIPIENTS = 1000
@@ -42,14 +42,14 @@ describe('crash and restart during a broadcast (real telegraf client, loopback f
     try {
       // Staff scheduled the daily tip for 1,000 subscribers; its 09:00 firing is due.
       const fireAt = fromLocal(2026, 9, 14, 9, 0)
-      const store = openSqliteStore({ file: db })
+      const store = await openStore({ file: db })
       const clock = new FakeClock(fromLocal(2026, 9, 13, 12, 0))
-      for (let i = 1; i <= RECIPIENTS; i++) store.subscribe({ channel: 'telegram', chatId: String(i), topic: 'fraud-tip', region: undefined }, clock.now())
-      const { announcement } = createAnnouncements({ store, content: emptyTemplateContent, clock }).add(
+      for (let i = 1; i <= RECIPIENTS; i++) await store.subscribe({ channel: 'telegram', chatId: String(i), topic: 'fraud-tip', region: undefined }, clock.now())
+      const { announcement } = await createAnnouncements({ store, content: emptyTemplateContent, clock }).add(
         { cron: '0 9 * * *', target: { kind: 'topic', topic: 'fraud-tip' }, template: '今日防骗提醒：陌生来电要钱，先挂断再核实。' },
         'test',
       )
-      store.close()
+      await store.close()
 
       const kills: string[] = []
       for (let k = 0; k < KILLS; k++) {
@@ -88,10 +88,10 @@ describe('crash and restart during a broadcast (real telegraf client, loopback f
       for (const m of delivered) perChat.set(m.chatId, (perChat.get(m.chatId) ?? 0) + 1)
       const duplicates = [...perChat.values()].filter((n) => n > 1).length
 
-      const check = openSqliteStore({ file: db })
-      const [report, ...more] = check.reports(new Date(0))
-      const rows = check.rowsOf(report!.firingId)
-      check.close()
+      const check = await openStore({ file: db })
+      const [report, ...more] = await check.reports(new Date(0))
+      const rows = await check.rowsOf(report!.firingId)
+      await check.close()
       const inDoubt = rows.filter((r) => r.status === 'in_doubt')
       const sent = rows.filter((r) => r.status === 'sent')
       const lost = rows.filter((r) => r.status !== 'in_doubt' && !perChat.has(r.chatId))

@@ -6,16 +6,16 @@ import { createBot, type Handler } from '../../src/core/bot.js'
 import { FakeClock } from '../fakes/fake-clock.js'
 import { silentLogger } from '../../src/core/logger.js'
 import { silentReply } from '../../src/core/reply.js'
-import { openSqliteStore } from '../../src/store/sqlite-store.js'
-import type { Store } from '../../src/store/store.js'
+import type { Store } from '../../src/store/async-store.js'
+import { memoryStore } from '../helpers/store.js'
 
 const stores: Store[] = []
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close()
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close()
 })
 
-function setup(answer: Handler, maxPerUserPerDay?: number) {
-  const store = openSqliteStore({ file: ':memory:' })
+async function setup(answer: Handler, maxPerUserPerDay?: number) {
+  const store = await memoryStore()
   stores.push(store)
   const clock = new FakeClock('2026-09-14T01:00:00Z')
   const bot = createBot({
@@ -33,18 +33,18 @@ const decline: Handler = async (_ctx, next) => next()
 
 describe('unanswered recorder', () => {
   it('records declined questions, masking numbers, and nothing else', async () => {
-    const { store, ask } = setup(async (ctx, next) => (ctx.text.includes('科普日') ? { text: '9月', answered: true, intent: 'event' } : next()))
+    const { store, ask } = await setup(async (ctx, next) => (ctx.text.includes('科普日') ? { text: '9月', answered: true, intent: 'event' } : next()))
     await ask('全国科普日是哪天')
     await ask('医保卡怎么补办？我电话13812345678')
     await ask('   ')
-    const rows = store.unansweredSince(new Date(0))
+    const rows = await store.unansweredSince(new Date(0))
     expect(rows.map((r) => r.text)).toEqual(['医保卡怎么补办?我电话＊＊＊'])
   })
 
   it('ignores silent replies', async () => {
-    const { store, ask } = setup(async () => silentReply())
+    const { store, ask } = await setup(async () => silentReply())
     await ask('随便聊聊', true)
-    expect(store.unansweredSince(new Date(0))).toEqual([])
+    expect(await store.unansweredSince(new Date(0))).toEqual([])
   })
 
   it('groups the same question asked in different words of punctuation and particles', () => {
@@ -68,25 +68,25 @@ describe('unanswered recorder', () => {
   })
 
   it('keeps at most N questions per resident per day, one per distinct question, and a new day starts afresh', async () => {
-    const { store, ask, clock } = setup(decline, 3)
+    const { store, ask, clock } = await setup(decline, 3)
     for (let i = 0; i < 10; i++) await ask('点击 http://yb-gov.cc 领取补贴')
     for (let i = 0; i < 10; i++) await ask(`第${'一二三四五六七八九十'[i]}个问题`)
     await ask('医保卡怎么补办', false, '2')
-    let rows = store.unansweredSince(new Date(0))
+    let rows = await store.unansweredSince(new Date(0))
     expect(rows.filter((r) => r.asker === rows[0]!.asker)).toHaveLength(3)
     expect(rows.map((r) => r.text)).toEqual([`点击 ${LINK_MARK} 领取补贴`, '第一个问题', '第二个问题', '医保卡怎么补办'])
     expect(new Set(rows.map((r) => r.asker)).size).toBe(2)
     // 16:00 UTC is midnight in Shanghai: the next day has its own share.
     clock.set(new Date('2026-09-14T16:00:00Z'))
     await ask('第三个问题')
-    rows = store.unansweredSince(new Date(0))
+    rows = await store.unansweredSince(new Date(0))
     expect(rows).toHaveLength(5)
   })
 
   it('stores the asker only as a salted hash', async () => {
-    const { store, ask } = setup(decline)
+    const { store, ask } = await setup(decline)
     await ask('医保卡怎么补办', false, '123456789')
-    const [row] = store.unansweredSince(new Date(0))
+    const [row] = await store.unansweredSince(new Date(0))
     expect(row!.asker).toMatch(/^[0-9a-f]{64}$/)
     expect(row!.asker).not.toContain('123456789')
   })
