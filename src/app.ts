@@ -1,4 +1,4 @@
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { createBot, type Bot, type Router } from './core/bot.js'
 import { systemClock, type Clock } from './core/clock.js'
 import { silentLogger, type Logger } from './core/logger.js'
@@ -82,10 +82,10 @@ export function createApp(options: AppOptions = {}): App {
   const users = options.store?.users ?? options.users ?? new MemoryUserStateStore()
   const root = packageRoot()
   const contentDir = options.contentDir ?? join(root, 'content')
-  const seedsDir = options.seedsDir ?? join(root, 'seeds')
+  const seedsDir = options.seedsDir ?? (config.KEPU_SEEDS_DIR ? resolve(config.KEPU_SEEDS_DIR) : join(root, 'seeds'))
   // Validated content YAML is kept beside the index, keyed by each file's text and its schema.
   useContentCache(options.cacheDir)
-  const knowledge = once(() => loadKnowledgeBase({ contentDir, seedsDir, logger, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) }))
+  const knowledge = once(() => loadKnowledgeBase({ contentDir, seedsDir, logger, indexMemoryMB: config.KEPU_INDEX_MEMORY_MB, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) }))
   const calendar = once(() => loadCalendar(contentDir, { warm: options.warm === true }))
   const fraud = once(() => loadFraudKnowledge(contentDir))
   const kepu = once(() => loadKepuKnowledge({ contentDir, regions: knowledge().regions.all(), logger, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) }))

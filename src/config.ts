@@ -180,6 +180,10 @@ const schema = z.object({
   KEPU_UNANSWERED_DIGEST: flag.default(false),
   /** Keep the terminal's line history (`kepu chat`) in KEPU_DATA_DIR/console-history; 0 keeps none. */
   KEPU_HISTORY: flag.default(true),
+  /** The plan texts (*.txt, nested folders allowed: province/city/county); absent, the package's seeds/. */
+  KEPU_SEEDS_DIR: z.string().trim().min(1).optional(),
+  /** How much memory the loaded index shards may take (MB); the least recently asked regions are dropped beyond it. */
+  KEPU_INDEX_MEMORY_MB: int(16, 1_000_000).default(256),
 })
 
 /** The validated configuration. */

@@ -4,10 +4,11 @@ import { dirname, join } from 'node:path'
 import type { Logger } from '../core/logger.js'
 import { analyzeQuestion, type AnalyzedQuestion } from './analyze-question.js'
 import { PlanIndex, type PlanShardJSON, type ShardStore } from './plan-index.js'
+import type { RoutingJSON } from './region-router.js'
 import { loadQueryVocabulary, type QueryVocabulary } from './query-vocabulary.js'
 import { createTokenizer, domainDictionary, type ChineseTokenizer, type Tokenize } from './tokenizer.js'
 import { TypoFixer } from './typo-fixer.js'
-import { loadPlans } from '../knowledge/load-plans.js'
+import { loadPlanTree } from '../knowledge/load-plans.js'
 import { NATIONAL } from '../knowledge/parse-plan.js'
 import type { Plan } from '../knowledge/plan.js'
 import { RegionRegistry } from '../knowledge/region-registry.js'
@@ -30,6 +31,8 @@ export interface KnowledgeOptions {
   seedsDir: string
   /** Where to keep the built index between runs; absent: always build. */
   cacheDir?: string
+  /** How much memory the loaded index shards may take, in MB (KEPU_INDEX_MEMORY_MB); absent: no limit. */
+  indexMemoryMB?: number
   logger?: Logger
 }
 
@@ -41,13 +44,16 @@ export function loadKnowledgeBase(options: KnowledgeOptions): KnowledgeBase {
   const regions = RegionRegistry.load(join(options.contentDir, 'regions.yaml'))
   const synonymsFile = join(options.contentDir, 'synonyms.yaml')
   const vocabulary = loadQueryVocabulary(synonymsFile)
-  const plans = loadPlans(options.seedsDir)
+  const { plans, above } = loadPlanTree(options.seedsDir, options.cacheDir ? { cacheDir: options.cacheDir } : {})
   // A plan for an unlisted region adds it; the national outline is not a place a resident lives in.
   for (const plan of plans) if (plan.region !== NATIONAL) regions.add({ name: plan.region })
   const fingerprint = planFingerprint(plans, readFileSync(synonymsFile, 'utf8'))
   const folder = options.cacheDir ? join(options.cacheDir, fingerprint) : undefined
   const tokenizer = domainTokenizer(plans, vocabulary, regions, folder, options.logger)
-  const index = new PlanIndex(plans, tokenizer.tokenize, fingerprint, folder ? fileShardStore(folder, options.logger) : undefined)
+  const index = new PlanIndex(plans, tokenizer.tokenize, fingerprint, folder ? fileShardStore(folder, options.logger) : undefined, {
+    above,
+    ...(options.indexMemoryMB ? { memoryBudget: options.indexMemoryMB * 1024 * 1024 } : {}),
+  })
   const byRegion = new Map(plans.map((p) => [p.region, p]))
   const fixer = new TypoFixer(() => plans.flatMap((p) => p.passages.flatMap((x) => [x.title, x.text])), tokenizer.cut, new Set(vocabulary.questionWords), options.cacheDir ? join(options.cacheDir, 'pinyin-sounds.json') : undefined)
   return {
@@ -101,6 +107,16 @@ function fileShardStore(folder: string, logger?: Logger): ShardStore {
     },
     write(region, shard) {
       writeAtomically(folder, path(region), JSON.stringify(shard), logger)
+    },
+    readRouting() {
+      try {
+        return JSON.parse(readFileSync(join(folder, 'routing.json'), 'utf8')) as RoutingJSON
+      } catch {
+        return undefined
+      }
+    },
+    writeRouting(routing) {
+      writeAtomically(folder, join(folder, 'routing.json'), JSON.stringify(routing), logger)
     },
   }
 }

@@ -3,6 +3,7 @@ import { NATIONAL } from '../knowledge/parse-plan.js'
 import type { Passage, Plan } from '../knowledge/plan.js'
 import type { AnalyzedQuestion } from './analyze-question.js'
 import { foldText } from './fold-text.js'
+import { COMMON_TERM, RegionRouter, summarize, type RegionSummary, type RoutingJSON } from './region-router.js'
 import type { Tokenize } from './tokenizer.js'
 
 /** A passage found for a question, with the sentence that answers best. */
@@ -28,6 +29,15 @@ interface Shard {
   /** Document frequency of every term in this shard, for IDF weights. */
   df: Map<string, number>
   size: number
+  /** What the shard is estimated to hold in memory (index and sentences), for the memory budget. */
+  bytes: number
+  /** Sentences of its passages already ranked once, with their terms: ranking is the hot path. */
+  sentences: Map<string, PassageSentences>
+}
+
+interface PassageSentences {
+  sentences: { text: string; terms: Set<string> }[]
+  context: Set<string>
 }
 
 /** IDF weights of a question's terms in one shard, computed once per search. */
@@ -59,16 +69,35 @@ export interface PlanShardJSON {
 export interface ShardStore {
   read(region: string): PlanShardJSON | undefined
   write(region: string, shard: PlanShardJSON): void
+  /** The routing summaries of every region (see RegionRouter), saved once they are all made. */
+  readRouting?(): RoutingJSON | undefined
+  writeRouting?(routing: RoutingJSON): void
+}
+
+/** Options of the index. */
+export interface PlanIndexOptions {
+  /**
+   * How many bytes the loaded shards may take (estimated): the least recently searched shards are
+   * dropped beyond it and loaded again from the store when asked (default: no limit).
+   */
+  memoryBudget?: number
+  /** Region → the regions of the plans above it (its province's): searched with it, as the national outline is. */
+  above?: ReadonlyMap<string, readonly string[]>
 }
 
 const INDEX_VERSION = 2
-/** A term in more than this share of a shard's passages is left out of the index lookup. */
-const COMMON_TERM = 0.4
 const BOOST = { title: 2, headings: 1.2, text: 1, units: 0.6 }
 const splitOnSpace = (s: string): string[] => s.split(' ')
 const FIELDS = ['title', 'headings', 'text', 'units'] as const
 const FIGURE = /\d+(?:\.\d+)?\s*(?:-\s*\d+(?:\.\d+)?\s*)?(?:%|个|场|人|项|次|所|家|万|亿|平|名|支|处|期|座|门|批|余|以上|元|小时)/u
 const SENTENCE = /[^。；;！!？?]+[。；;！!？?]?/gu
+/**
+ * Estimated bytes a loaded shard holds per character of its passages (MiniSearch's tree, the document
+ * frequencies and the cached sentences with their terms), measured on the seeds (heap after GC: 15.4 MB for 5 shards, 46,687 characters).
+ */
+export const SHARD_BYTES_PER_CHAR = 330
+/** A question without a region searches this many regions, picked by the router. */
+const ROUTED_REGIONS = 8
 
 /**
  * The search index over plan passages: one MiniSearch shard per region, so a question about one region
@@ -77,11 +106,16 @@ const SENTENCE = /[^。；;！!？?]+[。；;！!？?]?/gu
  * corpus. Results are re-ranked by the sentence that answers best and by the question's shape.
  */
 export class PlanIndex {
+  /** Loaded shards, least recently searched first (a Map keeps insertion order; a search re-inserts). */
   private readonly shards = new Map<string, Shard>()
   private readonly byRegion = new Map<string, Passage[]>()
   private readonly passages = new Map<string, Passage>()
-  /** Sentences of passages already ranked once, with their terms: ranking is the hot path. */
-  private readonly sentenceCache = new Map<string, { sentences: { text: string; terms: Set<string> }[]; context: Set<string> }>()
+  /** Characters of each region's passages, for the memory estimate. */
+  private readonly chars = new Map<string, number>()
+  private loadedBytes = 0
+  private readonly memoryBudget: number
+  private readonly above: ReadonlyMap<string, readonly string[]>
+  private routerMade: RegionRouter | undefined
 
   /**
    * @param fingerprint identifies the content (see `planFingerprint`); a stored shard of another
@@ -92,15 +126,24 @@ export class PlanIndex {
     private readonly tokenize: Tokenize,
     readonly fingerprint = '',
     private readonly store?: ShardStore,
+    options: PlanIndexOptions = {},
   ) {
+    this.memoryBudget = options.memoryBudget ?? Infinity
+    this.above = options.above ?? new Map()
     for (const plan of plans) {
       for (const p of plan.passages) {
         this.passages.set(p.id, p)
         const list = this.byRegion.get(p.region)
         if (list) list.push(p)
         else this.byRegion.set(p.region, [p])
+        this.chars.set(p.region, (this.chars.get(p.region) ?? 0) + p.text.length + p.title.length)
       }
     }
+  }
+
+  /** How many shards are loaded, and their estimated bytes (for tests, benches and logs). */
+  loaded(): { shards: number; bytes: number } {
+    return { shards: this.shards.size, bytes: this.loadedBytes }
   }
 
   /** Regions that have passages. */
@@ -108,12 +151,50 @@ export class PlanIndex {
     return [...this.byRegion.keys()]
   }
 
-  /** Builds (or loads) every shard now instead of on first use; returns how many were built. */
+  /**
+   * Makes the router and loads (or builds) shards with their sentences now instead of on first use, as
+   * many as the memory budget holds (all of them without one); returns how many were built.
+   */
   warm(): number {
-    let built = 0
-    for (const region of this.byRegion.keys()) if (!this.shards.has(region) && this.shard(region).built) built++
-    for (const p of this.passages.values()) this.sentencesOf(p)
+    let built = this.routerMade ? 0 : this.makeRouter()
+    for (const region of this.byRegion.keys()) {
+      if (this.loadedBytes + this.estimate(region) > this.memoryBudget) break
+      const had = this.shards.has(region)
+      const shard = this.shard(region)
+      if (!had && shard.built) built++
+      for (const p of this.byRegion.get(region) ?? []) this.sentencesOf(p, shard)
+    }
     return built
+  }
+
+  /** Which regions a question's terms point to, and which terms every plan uses (see RegionRouter). */
+  router(): RegionRouter {
+    if (!this.routerMade) this.makeRouter()
+    return this.routerMade!
+  }
+
+  /** Reads the saved routing summaries, or makes them from every shard (loading each in turn) and saves them. */
+  private makeRouter(): number {
+    const saved = this.store?.readRouting?.()
+    if (saved && saved.version === INDEX_VERSION && saved.fingerprint === this.fingerprint && saved.regions.length === this.byRegion.size) {
+      this.routerMade = RegionRouter.fromJSON(saved)
+      return 0
+    }
+    let built = 0
+    const summaries: RegionSummary[] = []
+    for (const region of this.byRegion.keys()) {
+      const had = this.shards.has(region)
+      const shard = this.shard(region)
+      if (!had && shard.built) built++
+      summaries.push(summarize(region, shard.df, shard.size, this.byRegion.get(region) ?? [], this.tokenize))
+    }
+    this.routerMade = new RegionRouter(summaries)
+    this.store?.writeRouting?.({ version: INDEX_VERSION, fingerprint: this.fingerprint, regions: summaries })
+    return built
+  }
+
+  private estimate(region: string): number {
+    return (this.chars.get(region) ?? 0) * SHARD_BYTES_PER_CHAR
   }
 
   /** A shard as JSON, for saving (builds it if needed). */
@@ -124,11 +205,17 @@ export class PlanIndex {
 
   private shard(region: string): Shard & { built?: boolean } {
     const have = this.shards.get(region)
-    if (have) return have
+    if (have) {
+      // Most recently used last.
+      this.shards.delete(region)
+      this.shards.set(region, have)
+      return have
+    }
+    this.makeRoomFor(this.estimate(region))
     const stored = this.store?.read(region)
     if (stored && stored.version === INDEX_VERSION && stored.fingerprint === this.fingerprint) {
-      const loaded = { index: MiniSearch.loadJS<IndexedPassage>(stored.index, this.miniSearchOptions()), df: new Map(stored.df), size: stored.size }
-      this.shards.set(region, loaded)
+      const loaded = { index: MiniSearch.loadJS<IndexedPassage>(stored.index, this.miniSearchOptions()), df: new Map(stored.df), size: stored.size, bytes: this.estimate(region), sentences: new Map() }
+      this.keep(region, loaded)
       return loaded
     }
     const docs = (this.byRegion.get(region) ?? []).map(toIndexed)
@@ -136,10 +223,24 @@ export class PlanIndex {
     index.addAll(docs)
     const df = new Map<string, number>()
     for (const d of docs) for (const t of new Set(this.tokenize(foldText(`${d.title} ${d.headings} ${d.text} ${d.units}`)))) df.set(t, (df.get(t) ?? 0) + 1)
-    const shard = { index, df, size: docs.length }
-    this.shards.set(region, shard)
+    const shard = { index, df, size: docs.length, bytes: this.estimate(region), sentences: new Map<string, PassageSentences>() }
+    this.keep(region, shard)
     this.store?.write(region, { version: INDEX_VERSION, fingerprint: this.fingerprint, index: index.toJSON(), df: [...df], size: docs.length })
     return { ...shard, built: true }
+  }
+
+  private keep(region: string, shard: Shard): void {
+    this.shards.set(region, shard)
+    this.loadedBytes += shard.bytes
+  }
+
+  /** Drops the least recently searched shards until `bytes` more fit the budget (one shard always fits). */
+  private makeRoomFor(bytes: number): void {
+    for (const [region, shard] of this.shards) {
+      if (this.loadedBytes + bytes <= this.memoryBudget) break
+      this.shards.delete(region)
+      this.loadedBytes -= shard.bytes
+    }
   }
 
   /**
@@ -149,11 +250,7 @@ export class PlanIndex {
   isVague(question: AnalyzedQuestion): boolean {
     const terms = [...new Set(this.tokenize(question.topic))]
     if (!terms.length) return true
-    for (const region of this.byRegion.keys()) {
-      const shard = this.shard(region)
-      if (terms.some((t) => (shard.df.get(t) ?? 0) <= shard.size * COMMON_TERM)) return false
-    }
-    return true
+    return this.router().commonEverywhere(terms)
   }
 
   /** Passages for a question, best first. */
@@ -169,11 +266,17 @@ export class PlanIndex {
       const planTerms = [...new Set(this.tokenize(means.join(' ')))]
       for (const t of this.tokenize(say)) if (topicTerms.includes(t)) alternatives.set(t, planTerms)
     }
-    // A region's question also searches the national passages (the outline every local plan implements).
-    const regions = options.region ? [options.region, NATIONAL].filter((r, i, all) => this.byRegion.has(r) && all.indexOf(r) === i) : [...this.byRegion.keys()]
-    const shards = regions.map((r) => this.shard(r))
+    // A region's question also searches the plans above it and the national passages (the outline every
+    // local plan implements).
+    // Without one, the router picks the regions whose plans the question's terms point to.
+    const regions = options.region
+      ? [options.region, ...(this.above.get(options.region) ?? []), NATIONAL].filter((r, i, all) => this.byRegion.has(r) && all.indexOf(r) === i)
+      : this.byRegion.size <= ROUTED_REGIONS
+        ? [...this.byRegion.keys()]
+        : [...new Set([...this.router().pick([...topicTerms, ...expansionTerms], ROUTED_REGIONS), ...(this.byRegion.has(NATIONAL) ? [NATIONAL] : [])])]
     const hits: SearchHit[] = []
-    for (const shard of shards) {
+    for (const region of regions) {
+      const shard = this.shard(region)
       // Terms in most passages of a shard (科学, 素质 …) tell little and cost most: only the re-ranking sees them.
       const present = [...topicTerms, ...expansionTerms].filter((t) => (shard.df.get(t) ?? 0) > 0)
       let terms = present.filter((t) => shard.df.get(t)! <= shard.size * COMMON_TERM)
@@ -200,7 +303,7 @@ export class PlanIndex {
 
   private bestSentence(passage: Passage, shard: Shard, topic: string[], expansion: string[], q: AnalyzedQuestion, weights: Weights): { sentence: string; coverage: number; bonus: number } {
     let best = { sentence: passage.text, coverage: 0, bonus: 0, rank: -1 }
-    const { sentences, context: contextTerms } = this.sentencesOf(passage)
+    const { sentences, context: contextTerms } = this.sentencesOf(passage, shard)
     for (const { text: sentence, terms } of sentences) {
       let got = 0
       for (let i = 0; i < topic.length; i++) {
@@ -222,8 +325,8 @@ export class PlanIndex {
     return best
   }
 
-  private sentencesOf(passage: Passage): { sentences: { text: string; terms: Set<string> }[]; context: Set<string> } {
-    let cached = this.sentenceCache.get(passage.id)
+  private sentencesOf(passage: Passage, shard: Shard): PassageSentences {
+    let cached = shard.sentences.get(passage.id)
     if (!cached) {
       // A short lead-in sentence (「推进科普教育基地建设。」) says nothing alone: it travels with the next one.
       const pieces: string[] = []
@@ -237,7 +340,7 @@ export class PlanIndex {
       const sentences = pieces.filter((s) => s.length >= 4).map((text) => ({ text, terms: new Set(this.tokenize(foldText(text))) }))
       const context = new Set(this.tokenize(foldText(`${passage.title} ${passage.headings.join(' ')}`)))
       cached = { sentences, context }
-      this.sentenceCache.set(passage.id, cached)
+      shard.sentences.set(passage.id, cached)
     }
     return cached
   }
