@@ -40,7 +40,9 @@ export function redirect(path: string, message?: { notice?: string; error?: stri
   if (message?.notice) q.set('notice', message.notice)
   if (message?.error) q.set('error', message.error)
   const qs = q.toString()
-  return { status: 303, headers: { location: qs ? `${path}${path.includes('?') ? '&' : '?'}${qs}` : path }, body: '' }
+  const hash = path.indexOf('#')
+  const [base, fragment] = hash < 0 ? [path, ''] : [path.slice(0, hash), path.slice(hash)]
+  return { status: 303, headers: { location: qs ? `${base}${base.includes('?') ? '&' : '?'}${qs}${fragment}` : path }, body: '' }
 }
 
 /** An HTML page response. */

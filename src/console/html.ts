@@ -39,3 +39,9 @@ export function h(strings: TemplateStringsArray, ...values: Part[]): SafeHtml {
 export function raw(markup: string): SafeHtml {
   return new SafeHtml(markup)
 }
+
+/** A time as staff read it: 2026-12-05 09:30 (Asia/Shanghai). */
+export function shanghaiTime(t: Date): string {
+  const s = new Date(t.getTime() + 8 * 3_600_000).toISOString()
+  return `${s.slice(0, 10)} ${s.slice(11, 16)}`
+}

@@ -16,7 +16,7 @@ body{margin:0;font:20px/1.6 system-ui,"PingFang SC","Noto Sans CJK SC","Microsof
 header{background:#0b4f6c;color:#fff;padding:.6em 1em}
 header a{color:#fff}
 .who{margin-right:.4em}
-header form{float:right}
+.bar{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.3em}
 .brand{font-weight:700;font-size:1.15em;margin-right:1em}
 nav ul{list-style:none;margin:.3em 0 0;padding:0;display:flex;flex-wrap:wrap;gap:.2em 1em}
 nav a{display:inline-block;padding:.25em .2em}
@@ -34,7 +34,7 @@ label{display:block;font-weight:600;margin:.8em 0 .2em}
 input,select,textarea,button{font:inherit}
 input[type=text],input[type=datetime-local],select,textarea{width:100%;padding:.4em;border:2px solid #666;border-radius:4px;background:#fff}
 textarea{min-height:6em}
-button,.button{display:inline-block;margin:.6em .4em .2em 0;padding:.45em 1.1em;border:2px solid #0b4f6c;border-radius:6px;background:#0b4f6c;color:#fff;cursor:pointer;text-decoration:none}
+button,.button{display:inline-block;margin:.6em .4em .2em 0;min-height:44px;padding:.45em 1.1em;border:2px solid #0b4f6c;border-radius:6px;background:#0b4f6c;color:#fff;cursor:pointer;text-decoration:none}
 button.secondary{background:#fff;color:#0b4f6c}
 button.danger{background:#a61b1b;border-color:#a61b1b}
 .notice{background:#e6f4ea;border-left:6px solid #1e7b34;padding:.6em 1em;margin:0 0 1em}
@@ -68,7 +68,7 @@ export function page(o: PageOptions, body: SafeHtml): string {
   return h`<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${o.title} · 科普助手管理台</title><link rel="stylesheet" href="/admin/console.css"></head>
-<body><header><span class="brand">科普助手管理台</span>${logout}${nav}</header>
+<body><header><div class="bar"><span class="brand">科普助手管理台</span>${logout}</div>${nav}</header>
 <main id="main"><h1>${o.title}</h1>
 ${o.notice ? h`<p class="notice" role="status">${o.notice}</p>` : ''}${o.error ? h`<p class="error" role="alert">${o.error}</p>` : ''}
 ${body}</main></body></html>`.value

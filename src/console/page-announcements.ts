@@ -4,7 +4,7 @@ import { TOPICS, topicById } from '../announce/topics.js'
 import type { HttpRoute } from '../core/skill.js'
 import type { AnnouncementDraft } from '../store/console-store.js'
 import { audit, htmlResponse, redirect, type ConsoleDeps, type StaffHandler } from './console-context.js'
-import { h, type SafeHtml } from './html.js'
+import { h, shanghaiTime, type SafeHtml } from './html.js'
 import { csrfField, page } from './layout.js'
 
 type Guard = (method: 'GET' | 'POST', path: string, handler: StaffHandler) => HttpRoute
@@ -52,7 +52,7 @@ export function announcementRoutes(deps: ConsoleDeps, guard: Guard): HttpRoute[]
 <p>状态：<strong>${STATUS[d.status] ?? d.status}</strong>${d.approvedBy ? h`（${d.approvedBy} 批准${d.selfApproved ? '，单人批准（KEPU_APPROVALS=1）' : ''}）` : ''}</p>
 <p>发送对象：${targetText(d)}；时间：${describeCron(d.cron)}（北京时间）；起草：${d.createdBy}</p>
 <p>居民看到的内容（Telegram、微信相同；{…} 在发送时换成当时的内容）：</p><pre class="preview">${d.template}</pre>
-${next.length ? h`<p>接下来发送：${next.map((t) => t.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })).join('；')}</p>` : ''}
+${next.length ? h`<p>接下来发送：${next.map((t) => shanghaiTime(t)).join('；')}</p>` : ''}
 ${d.status === 'draft' && !mayApprove ? h`<p class="muted">需要另一位管理员批准后才会发送。</p>` : ''}
 ${mayApprove ? h`<form class="inline" method="post" action="/admin/announcements/approve">${csrfField(csrf)}<input type="hidden" name="id" value="${d.id}"><button type="submit">批准并排期</button></form>` : ''}
 ${d.status !== 'cancelled' ? h`<form class="inline" method="post" action="/admin/announcements/cancel">${csrfField(csrf)}<input type="hidden" name="id" value="${d.id}"><button class="danger" type="submit">${d.status === 'draft' ? '放弃草稿' : '停止发送'}</button></form>` : ''}
@@ -77,7 +77,7 @@ ${d.status !== 'cancelled' ? h`<form class="inline" method="post" action="/admin
       const reports = await deps.data.reports(new Date(r.now.getTime() - 7 * 86_400_000))
       const reportTable = reports.length
         ? h`<table><thead><tr><th scope="col">公告</th><th scope="col">发送时间</th><th scope="col">共</th><th scope="col">已送达</th><th scope="col">排队</th><th scope="col">失败</th><th scope="col">已屏蔽</th></tr></thead><tbody>${reports.map(
-            (x) => h`<tr><td>${x.name}</td><td>${x.fireAt.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}</td><td>${x.total}</td><td>${x.sent}</td><td>${x.pending + x.sending}</td><td>${x.failed + x.inDoubt}</td><td>${x.blocked}</td></tr>`,
+            (x) => h`<tr><td>${x.name}</td><td>${shanghaiTime(x.fireAt)}</td><td>${x.total}</td><td>${x.sent}</td><td>${x.pending + x.sending}</td><td>${x.failed + x.inDoubt}</td><td>${x.blocked}</td></tr>`,
           )}</tbody></table>`
         : h`<p class="muted">近 7 天没有发送。</p>`
       return htmlResponse(

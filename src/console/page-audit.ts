@@ -1,6 +1,6 @@
 import type { HttpRoute } from '../core/skill.js'
 import { htmlResponse, type ConsoleDeps, type StaffHandler } from './console-context.js'
-import { h } from './html.js'
+import { h, shanghaiTime } from './html.js'
 import { page } from './layout.js'
 
 type Guard = (method: 'GET' | 'POST', path: string, handler: StaffHandler) => HttpRoute
@@ -14,7 +14,7 @@ export function auditRoutes(deps: ConsoleDeps, guard: Guard): HttpRoute[] {
         page(
           { title: '操作记录', path: '/admin/audit', user: r.user, csrf: r.csrf },
           h`<table><thead><tr><th scope="col">时间</th><th scope="col">谁</th><th scope="col">做了什么</th><th scope="col">对象</th><th scope="col">之前 → 之后</th></tr></thead><tbody>
-${entries.map((e) => h`<tr><td>${e.at.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.subject}</td><td><code>${e.before ?? '—'}</code> → <code>${e.after ?? '—'}</code></td></tr>`)}
+${entries.map((e) => h`<tr><td>${shanghaiTime(e.at)}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.subject}</td><td><code>${e.before ?? '—'}</code> → <code>${e.after ?? '—'}</code></td></tr>`)}
 </tbody></table>`,
         ),
       )

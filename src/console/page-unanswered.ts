@@ -2,7 +2,7 @@ import { normaliseQuestion } from '../announce/unanswered-recorder.js'
 import { groupUnanswered } from '../announce/unanswered-report.js'
 import type { HttpRoute } from '../core/skill.js'
 import { audit, htmlResponse, redirect, type ConsoleDeps, type StaffHandler } from './console-context.js'
-import { h } from './html.js'
+import { h, shanghaiTime } from './html.js'
 import { csrfField, page } from './layout.js'
 
 type Guard = (method: 'GET' | 'POST', path: string, handler: StaffHandler) => HttpRoute
@@ -18,7 +18,7 @@ export function unansweredRoutes(deps: ConsoleDeps, guard: Guard): HttpRoute[] {
       const body = rows.length
         ? h`<table><thead><tr><th scope="col">问题</th><th scope="col">人数</th><th scope="col">次数</th><th scope="col">地区</th><th scope="col">最近</th><th scope="col">处理</th></tr></thead><tbody>
 ${rows.map(
-  (x) => h`<tr><td>${x.g.text}</td><td>${x.g.users}</td><td>${x.g.count}</td><td>${x.g.regions.join('、') || '—'}</td><td>${x.g.last.toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })}</td>
+  (x) => h`<tr><td>${x.g.text}</td><td>${x.g.users}</td><td>${x.g.count}</td><td>${x.g.regions.join('、') || '—'}</td><td>${shanghaiTime(x.g.last).slice(0, 10)}</td>
 <td>${x.done ? h`已处理（${x.done.by}）` : h`<form method="post" action="/admin/unanswered/handle">${csrfField(r.csrf)}<input type="hidden" name="key" value="${x.key}"><input type="hidden" name="text" value="${x.g.text}"><button type="submit" aria-label="${`标为已处理：${x.g.text}`}">标为已处理</button></form>`}</td></tr>`,
 )}</tbody></table>`
         : h`<p class="muted">近 30 天没有待处理的问题。</p>`
