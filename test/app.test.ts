@@ -4,8 +4,8 @@ import { cacheDir } from '../src/core/cache-dir.js'
 import { FakeClock } from './fakes/fake-clock.js'
 import { SKILLS } from '../src/skills.js'
 import type { KepuSkill } from '../src/skills/skill-env.js'
-import { openSqliteStore } from '../src/store/sqlite-store.js'
 import { incoming } from './helpers/app.js'
+import { memoryStore } from './helpers/store.js'
 
 // The recipe of docs/skills.md: a new skill is one object and one line in the array.
 const weatherSkill: KepuSkill = {
@@ -32,19 +32,19 @@ describe('createApp: the skills array', () => {
     expect(app.chain.filter((h) => h.stage === 'answer').at(-1)?.name).toBe('toy-weather')
   })
 
-  it('turns on the skills that keep data only with a store', () => {
+  it('turns on the skills that keep data only with a store', async () => {
     const without = createApp({ cacheDir: cacheDir() })
     expect(without.chain.map((h) => h.name)).not.toContain('subscriptions')
     expect(without.chain.map((h) => h.name)).not.toContain('unanswered-recorder')
     expect(without.chain.map((h) => h.name)).not.toContain('flood-guard')
-    const store = openSqliteStore({ file: ':memory:' })
+    const store = await memoryStore()
     try {
       const withStore = createApp({ cacheDir: cacheDir(), store })
       expect(withStore.chain.slice(0, 2).map((h) => h.name)).toEqual(['flood-guard', 'unanswered-recorder'])
       expect(withStore.chain.map((h) => h.name)).toContain('subscriptions')
       expect(withStore.skills.find((s) => s.skill === 'subscriptions')?.start).toBeTypeOf('function')
     } finally {
-      store.close()
+      await store.close()
     }
   })
 })

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { register as registerAnnounce } from '../../src/commands/announce.js'
 import { register as registerBroadcast } from '../../src/commands/broadcast.js'
 import { parseSince, register as registerReport } from '../../src/commands/report.js'
-import { openSqliteStore } from '../../src/store/sqlite-store.js'
+import { openStore } from '../../src/store/sql/open-store.js'
 
 let dir: string
 let out: string[]
@@ -45,9 +45,9 @@ describe('kepu announce / broadcast / report', () => {
     expect(text).toContain('added #1')
     expect(text.match(/周一 09:00/g)).toHaveLength(5)
     expect(await kepu('announce', 'list')).toMatch(/#1 .*东营市/)
-    const s = openSqliteStore({ dataDir: dir })
-    expect(s.getAnnouncement(1)!.template).toBe('本周科普活动：\n{week_events}')
-    s.close()
+    const s = await openStore({ dataDir: dir })
+    expect((await s.getAnnouncement(1))!.template).toBe('本周科普活动：\n{week_events}')
+    await s.close()
   })
 
   it('refuses a bad cron, an unknown region and a missing target with exit code 2 and one line', async () => {
@@ -73,10 +73,10 @@ describe('kepu announce / broadcast / report', () => {
   })
 
   it('lists unanswered questions grouped, most asked first', async () => {
-    const s = openSqliteStore({ dataDir: dir })
+    const s = await openStore({ dataDir: dir })
     const at = new Date()
-    for (const text of ['医保怎么报销', '医保怎么报销？', '明天天气']) s.recordUnanswered({ channel: 'telegram', region: '东营市', text, normalized: text.replace(/？/, ''), at })
-    s.close()
+    for (const text of ['医保怎么报销', '医保怎么报销？', '明天天气']) await s.recordUnanswered({ channel: 'telegram', region: '东营市', text, normalized: text.replace(/？/, ''), at })
+    await s.close()
     const text = await kepu('report', 'unanswered', '--since', '1d')
     expect(text).toContain('3 question(s) in 2 group(s)')
     expect(text.indexOf('医保')).toBeLessThan(text.indexOf('明天天气'))
@@ -84,11 +84,11 @@ describe('kepu announce / broadcast / report', () => {
   })
 
   it('ranks unanswered questions by the residents who asked, not by how often', async () => {
-    const s = openSqliteStore({ dataDir: dir })
+    const s = await openStore({ dataDir: dir })
     const at = new Date()
-    for (let i = 0; i < 20; i++) s.recordUnanswered({ channel: 'telegram', region: '东营市', text: `广告 ${i} 加微信 abc_123 看 www.x.com`, normalized: '广告', at, userKey: 'telegram:666' })
-    for (const user of ['1', '2']) s.recordUnanswered({ channel: 'telegram', region: '东营市', text: '医保怎么报销', normalized: '医保怎么报销', at, userKey: `telegram:${user}` })
-    s.close()
+    for (let i = 0; i < 20; i++) await s.recordUnanswered({ channel: 'telegram', region: '东营市', text: `广告 ${i} 加微信 abc_123 看 www.x.com`, normalized: '广告', at, userKey: 'telegram:666' })
+    for (const user of ['1', '2']) await s.recordUnanswered({ channel: 'telegram', region: '东营市', text: '医保怎么报销', normalized: '医保怎么报销', at, userKey: `telegram:${user}` })
+    await s.close()
     const text = await kepu('report', 'unanswered', '--since', '1d')
     expect(text).toContain('22 question(s) in 2 group(s)')
     expect(text).toMatch(/ 2 人 +2× +医保怎么报销/)

@@ -5,7 +5,7 @@ import { Command } from 'commander'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { parseUserKey, register } from '../../src/commands/data.js'
 import { runCli } from '../../src/commands/run-cli.js'
-import { openSqliteStore } from '../../src/store/sqlite-store.js'
+import { openStore } from '../../src/store/sql/open-store.js'
 
 let dir: string
 let out: string[]
@@ -39,31 +39,31 @@ const at = new Date('2026-09-14T01:00:00Z')
 
 describe('kepu data purge --user', () => {
   it("deletes the user's state, private-chat subscriptions, queued messages and unanswered questions, and only theirs", async () => {
-    const s = openSqliteStore({ dataDir: dir })
-    s.users.set('telegram:42', { region: '东营市' })
-    s.users.set('telegram:7', { region: '乌海市' })
-    s.subscribe({ channel: 'telegram', chatId: '42', topic: 'fraud-tip', region: undefined }, at)
-    s.subscribe({ channel: 'telegram', chatId: '7', topic: 'fraud-tip', region: undefined }, at)
-    const a = s.addAnnouncement({ name: 'tip', cron: '0 8 * * *', target: { kind: 'topic', topic: 'fraud-tip' }, template: 't', createdBy: 'cli' }, at)
-    s.recordFiring(a.id, at, [{ channel: 'telegram', chatId: '42', text: '提醒', topic: 'fraud-tip' }, { channel: 'telegram', chatId: '7', text: '提醒', topic: 'fraud-tip' }], at)
-    s.recordUnanswered({ channel: 'telegram', region: undefined, text: '甲', normalized: '甲', at, userKey: 'telegram:42' })
-    s.recordUnanswered({ channel: 'telegram', region: undefined, text: '乙', normalized: '乙', at, userKey: 'telegram:7' })
-    s.close()
+    const s = await openStore({ dataDir: dir })
+    await s.users.set('telegram:42', { region: '东营市' })
+    await s.users.set('telegram:7', { region: '乌海市' })
+    await s.subscribe({ channel: 'telegram', chatId: '42', topic: 'fraud-tip', region: undefined }, at)
+    await s.subscribe({ channel: 'telegram', chatId: '7', topic: 'fraud-tip', region: undefined }, at)
+    const a = await s.addAnnouncement({ name: 'tip', cron: '0 8 * * *', target: { kind: 'topic', topic: 'fraud-tip' }, template: 't', createdBy: 'cli' }, at)
+    await s.recordFiring(a.id, at, [{ channel: 'telegram', chatId: '42', text: '提醒', topic: 'fraud-tip' }, { channel: 'telegram', chatId: '7', text: '提醒', topic: 'fraud-tip' }], at)
+    await s.recordUnanswered({ channel: 'telegram', region: undefined, text: '甲', normalized: '甲', at, userKey: 'telegram:42' })
+    await s.recordUnanswered({ channel: 'telegram', region: undefined, text: '乙', normalized: '乙', at, userKey: 'telegram:7' })
+    await s.close()
 
     const text = await kepu('data', 'purge', '--user', 'telegram:42')
     expect(process.exitCode).toBeUndefined()
-    expect(text).toBe('purged telegram:42: user state 1, subscriptions 1, blocked-chat marks 0, messages to the chat anonymised 1, unanswered questions 1\n')
+    expect(text).toBe('purged telegram:42: user state 1, subscriptions 1, blocked-chat marks 0, messages to the chat anonymised 1, unanswered questions 1, service requests anonymised 0, volunteer registrations 0\n')
 
-    const after = openSqliteStore({ dataDir: dir })
+    const after = await openStore({ dataDir: dir })
     try {
-      expect(after.users.get('telegram:42')).toBeUndefined()
-      expect(after.users.get('telegram:7')).toBeDefined()
-      expect(after.subscriptionsOf('telegram', '42')).toEqual([])
-      expect(after.subscriptionsOf('telegram', '7')).toHaveLength(1)
-      expect(after.dueRows('telegram', new Date(at.getTime() + 1), 10).map((r) => r.chatId)).toEqual(['7'])
-      expect(after.unansweredSince(new Date(0)).map((r) => r.text)).toEqual(['乙'])
+      expect(await after.users.get('telegram:42')).toBeUndefined()
+      expect(await after.users.get('telegram:7')).toBeDefined()
+      expect(await after.subscriptionsOf('telegram', '42')).toEqual([])
+      expect(await after.subscriptionsOf('telegram', '7')).toHaveLength(1)
+      expect((await after.dueRows('telegram', new Date(at.getTime() + 1), 10)).map((r) => r.chatId)).toEqual(['7'])
+      expect((await after.unansweredSince(new Date(0))).map((r) => r.text)).toEqual(['乙'])
     } finally {
-      after.close()
+      await after.close()
     }
   })
 

@@ -10,8 +10,8 @@ import { loadConfig } from '../../src/config.js'
 import type { Adapter } from '../../src/core/adapter.js'
 import { systemClock } from '../../src/core/clock.js'
 import { silentLogger } from '../../src/core/logger.js'
-import { openSqliteStore } from '../../src/store/sqlite-store.js'
 import { FakeBotApi } from '../fakes/fake-bot-api.js'
+import { memoryStore } from '../helpers/store.js'
 
 // End to end: `kepu serve` as a separate process (src/cli.ts through tsx), its Telegram adapter pointed at
 // the loopback fake with TELEGRAM_API_ROOT. Only transport behaviour is asserted, plus /start reaching the
@@ -150,7 +150,7 @@ describe('startServe (in process)', () => {
 
   it('starts adapters, then hooks with the adapters map; on stop undoes hooks before stopping adapters', async () => {
     const events: string[] = []
-    const store = openSqliteStore({ file: ':memory:' })
+    const store = await memoryStore()
     const adapters = new Map([['a', recorder('a', events)], ['b', recorder('b', events)]])
     const handle = await startServe({
       config,
@@ -168,17 +168,17 @@ describe('startServe (in process)', () => {
     await handle.stop()
     await handle.stop()
     expect(events).toEqual(['start a', 'start b', 'hook sees a,b', 'undo hook', 'stop a', 'stop b'])
-    store.close()
+    await store.close()
   })
 
   it('stops what started when an adapter fails to start, and refuses an empty adapter list', async () => {
     const events: string[] = []
-    const store = openSqliteStore({ file: ':memory:' })
+    const store = await memoryStore()
     const adapters = new Map([['a', recorder('a', events)], ['b', recorder('b', events, true)]])
     await expect(startServe({ config, logger: silentLogger, app, store, adapters, hooks: [] })).rejects.toThrow('b cannot start')
     expect(events).toEqual(['start a', 'stop a'])
     await expect(startServe({ config, logger: silentLogger, app, store, adapters: new Map(), hooks: [] })).rejects.toThrow(/KEPU_ADAPTERS/)
-    store.close()
+    await store.close()
   })
 })
 
@@ -186,7 +186,7 @@ describe('startServe: the one HTTP server', () => {
   it('serves /healthz and /readyz when KEPU_HTTP_PORT is set, and mounts adapter routes before adapters start', async () => {
     const config = loadConfig({ env: { KEPU_ADAPTERS: 'console', KEPU_HTTP_PORT: '0' }, envFile: false })
     const app = { bot: { handle: async () => ({ text: '好', answered: true, intent: 'plan' as const }) }, clock: systemClock, logger: silentLogger, ready: Promise.resolve() } as unknown as App
-    const store = openSqliteStore({ file: ':memory:' })
+    const store = await memoryStore()
     let startedAt: number | undefined
     const adapter: Adapter = {
       name: 'hooked',
@@ -205,18 +205,18 @@ describe('startServe: the one HTTP server', () => {
       expect((await fetch(`${base}/hook`, { method: 'POST', body: '{}' })).status).toBe(200)
     } finally {
       await handle.stop()
-      store.close()
+      await store.close()
     }
   })
 
   it('starts no HTTP server when nothing needs one', async () => {
     const config = loadConfig({ env: { KEPU_ADAPTERS: 'console' }, envFile: false })
     const app = { bot: { handle: async () => ({ text: '好', answered: true, intent: 'plan' as const }) }, clock: systemClock, logger: silentLogger } as unknown as App
-    const store = openSqliteStore({ file: ':memory:' })
+    const store = await memoryStore()
     const adapter: Adapter = { name: 'plain', start: async () => {}, stop: async () => {}, send: async () => ({}) }
     const handle = await startServe({ config, logger: silentLogger, app, store, adapters: new Map([['plain', adapter]]), hooks: [] })
     expect(handle.httpPort).toBeUndefined()
     await handle.stop()
-    store.close()
+    await store.close()
   })
 })

@@ -8,7 +8,7 @@ import { createBot } from '../../src/core/bot.js'
 import { cacheDir } from '../../src/core/cache-dir.js'
 import { MemoryLogger } from '../../src/core/logger.js'
 import { DIALOGUE_TTL_MS, liveDialogue, MemoryUserStateStore, type UserState } from '../../src/core/user-state.js'
-import { openSqliteStore } from '../../src/store/sqlite-store.js'
+import { openStore } from '../../src/store/sql/open-store.js'
 import { FakeClock } from '../fakes/fake-clock.js'
 import { incoming, testApp } from '../helpers/app.js'
 
@@ -57,22 +57,22 @@ describe('a conversation survives a restart', () => {
 
   it('keeps region and context in the store and a new bot reads them back', async () => {
     const clock = new FakeClock('2026-10-15T01:00:00Z')
-    const first = openSqliteStore({ dataDir: dir })
+    const first = await openStore({ dataDir: dir })
     const before = createApp({ clock, cacheDir: cacheDir(), store: first })
     const who = { channel: 'telegram', userId: 'restart-1', chatId: 'restart-1' }
     expect((await before.bot.handle(incoming('俺家在东营垦利区', who))).text).toContain('垦利区')
     await before.bot.handle(incoming('咱市应急科普这块是怎么安排的', who))
-    first.close()
+    await first.close()
 
     clock.advance(2 * 60_000)
-    const second = openSqliteStore({ dataDir: dir })
+    const second = await openStore({ dataDir: dir })
     const after = createApp({ clock, cacheDir: cacheDir(), store: second })
     const r = await after.bot.handle(incoming('这个归哪个部门管', who))
     expect(r.text).toContain('市科协')
     expect(r.sources?.[0]?.region).toBe('东营市')
     const other = await after.bot.handle(incoming('那高平呢', who))
     expect(other.sources?.[0]?.region).toBe('高平市')
-    second.close()
+    await second.close()
   })
 })
 

@@ -5,10 +5,10 @@ import { AdminList } from '../../../src/announce/admins.js'
 import { createSubscriptionHandler } from '../../../src/announce/subscription-handler.js'
 import { createBot } from '../../../src/core/bot.js'
 import { MemoryLogger, silentLogger } from '../../../src/core/logger.js'
-import { openSqliteStore } from '../../../src/store/sqlite-store.js'
-import type { Store } from '../../../src/store/store.js'
+import type { Store } from '../../../src/store/async-store.js'
 import { FakeBotApi } from '../../fakes/fake-bot-api.js'
 import { FakeClock } from '../../fakes/fake-clock.js'
+import { memoryStore } from '../../helpers/store.js'
 
 // Who may unsubscribe a group, through the real adapter (telegraf) and the fake Bot API's getChatMember.
 
@@ -24,14 +24,14 @@ let store: Store | undefined
 afterEach(async () => {
   await adapter?.stop()
   await fake?.close()
-  store?.close()
+  await store?.close()
   fake = adapter = store = undefined
 })
 
 async function setup() {
   fake = await FakeBotApi.start()
   fake.setChatMember(GROUP.id, MEMBER, 'member').setChatMember(GROUP.id, GROUP_ADMIN, 'administrator').setChatMember(GROUP.id, BOT_ADMIN, 'member')
-  store = openSqliteStore({ file: ':memory:' })
+  store = await memoryStore()
   const s = store
   const logger = new MemoryLogger()
   adapter = createTelegramAdapter({ token: fake.token, apiRoot: fake.apiRoot, logger: silentLogger, pollTimeoutS: 2, sendTimeoutMs: 2000, sleep: async () => {} })
@@ -58,27 +58,27 @@ async function say(f: FakeBotApi, update: Record<string, unknown>): Promise<stri
 describe('unsubscribing a Telegram group', { timeout: 20_000 }, () => {
   it('is refused to a plain member, allowed to a group admin (getChatMember) and to a bot admin', async () => {
     const { fake, store, subscribeGroup, logger } = await setup()
-    subscribeGroup()
+    await subscribeGroup()
     const text = (userId: number) => ({ message: fake.textMessage({ userId, chat: GROUP, text: '@kepu_test_bot 全部退订' }) })
     expect(await say(fake, text(MEMBER))).toContain('只有群主或群管理员')
-    expect(store.subscriptionsOf('telegram', String(GROUP.id))).toHaveLength(1)
+    expect(await store.subscriptionsOf('telegram', String(GROUP.id))).toHaveLength(1)
     expect(logger.records.some((r) => (r.obj as { code?: string }).code === 'E_PERMISSION')).toBe(true)
 
     expect(await say(fake, text(GROUP_ADMIN))).toContain('已为您退订全部推送')
-    expect(store.subscriptionsOf('telegram', String(GROUP.id))).toEqual([])
+    expect(await store.subscriptionsOf('telegram', String(GROUP.id))).toEqual([])
     expect(fake.calls('getChatMember').map((r) => [String(r.payload.chat_id), Number(r.payload.user_id)])).toEqual([
       [String(GROUP.id), MEMBER],
       [String(GROUP.id), GROUP_ADMIN],
     ])
 
-    subscribeGroup()
+    await subscribeGroup()
     expect(await say(fake, text(BOT_ADMIN))).toContain('已为您退订全部推送')
-    expect(store.subscriptionsOf('telegram', String(GROUP.id))).toEqual([])
+    expect(await store.subscriptionsOf('telegram', String(GROUP.id))).toEqual([])
   })
 
   it('never takes a forged sender as an admin: no from, from.id as a string, or an anonymous sender_chat', async () => {
     const { fake, store, subscribeGroup } = await setup()
-    subscribeGroup()
+    await subscribeGroup()
     const message = fake.textMessage({ userId: MEMBER, chat: GROUP, text: '@kepu_test_bot 全部退订' })
     const { from: _from, ...noFrom } = message
     // No from at all, and a string id (the bot admin's, as text): both skipped by the mapper, no reply.
@@ -86,7 +86,7 @@ describe('unsubscribing a Telegram group', { timeout: 20_000 }, () => {
     fake.pushUpdate({ update_id: 901, message: { ...message, message_id: 901, from: { id: String(BOT_ADMIN), is_bot: false, first_name: 'X' } } })
     // Posting as the group (anonymous): the sender is the chat, never a user id, never an admin.
     expect(await say(fake, { update_id: 902, message: { ...noFrom, message_id: 902, sender_chat: { id: GROUP.id, type: 'supergroup' } } })).toContain('只有群主或群管理员')
-    expect(store.subscriptionsOf('telegram', String(GROUP.id))).toHaveLength(1)
+    expect(await store.subscriptionsOf('telegram', String(GROUP.id))).toHaveLength(1)
     expect(fake.calls('sendMessage')).toHaveLength(1)
   })
 })

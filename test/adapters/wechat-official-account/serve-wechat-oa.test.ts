@@ -5,8 +5,8 @@ import { createApp } from '../../../src/app.js'
 import { startServe, type ServeHandle } from '../../../src/commands/serve.js'
 import { loadConfig } from '../../../src/config.js'
 import { MemoryLogger } from '../../../src/core/logger.js'
-import { openSqliteStore } from '../../../src/store/sqlite-store.js'
 import { FakeWechatApi } from '../../fakes/fake-wechat-api.js'
+import { memoryStore } from '../../helpers/store.js'
 import { eventXml, signedPost, textXml, wechatDecrypt } from './signed-request.js'
 
 const APPID = 'wx5823bf96d3bd56c7'
@@ -30,8 +30,8 @@ describe('kepu serve with KEPU_ADAPTERS=wechat-oa (the real bot, the one HTTP se
       envFile: false,
     })
     const logger = new MemoryLogger()
-    const store = openSqliteStore({ file: ':memory:' })
-    cleanup.push(async () => store.close())
+    const store = await memoryStore()
+    cleanup.push(() => store.close())
     const app = createApp({ config, store, logger })
     const adapters = await createAdapters(config, logger)
     expect([...adapters.keys()]).toEqual(['wechat-oa'])
