@@ -29,6 +29,8 @@ a{color:#0b4f6c}
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{border:1px solid #bbb;padding:.4em .5em;text-align:left;vertical-align:top}
 th{background:#e8eef0}
+td code{word-break:break-all;white-space:pre-wrap;font-size:.8em}
+td{overflow-wrap:anywhere}
 .card{background:#fff;border:1px solid #ccc;border-radius:6px;padding:1em;margin:0 0 1em}
 label{display:block;font-weight:600;margin:.8em 0 .2em}
 input,select,textarea,button{font:inherit}

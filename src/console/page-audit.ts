@@ -3,6 +3,19 @@ import { htmlResponse, type ConsoleDeps, type StaffHandler } from './console-con
 import { h, shanghaiTime } from './html.js'
 import { page } from './layout.js'
 
+/** The actions in words staff read (the code stays in the store and in tests). */
+const ACTIONS: Record<string, string> = {
+  login: '登录',
+  'event.add': '添加活动',
+  'event.edit': '修改活动',
+  'event.cancel': '取消活动',
+  'draft.add': '起草公告',
+  'draft.approve': '批准公告',
+  'draft.approve-alone': '单人批准公告',
+  'draft.cancel': '取消公告',
+  'unanswered.handle': '未回答标为已处理',
+}
+
 type Guard = (method: 'GET' | 'POST', path: string, handler: StaffHandler) => HttpRoute
 
 /** 操作记录: the last 200 staff actions, who, what, when, before → after. */
@@ -14,7 +27,7 @@ export function auditRoutes(deps: ConsoleDeps, guard: Guard): HttpRoute[] {
         page(
           { title: '操作记录', path: '/admin/audit', user: r.user, csrf: r.csrf },
           h`<table><thead><tr><th scope="col">时间</th><th scope="col">谁</th><th scope="col">做了什么</th><th scope="col">对象</th><th scope="col">之前 → 之后</th></tr></thead><tbody>
-${entries.map((e) => h`<tr><td>${shanghaiTime(e.at)}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.subject}</td><td><code>${e.before ?? '—'}</code> → <code>${e.after ?? '—'}</code></td></tr>`)}
+${entries.map((e) => h`<tr><td>${shanghaiTime(e.at)}</td><td>${e.actor}</td><td>${ACTIONS[e.action] ?? e.action}<br><span class="muted">${e.action}</span></td><td>${e.subject}</td><td><code>${e.before ?? '—'}</code> → <code>${e.after ?? '—'}</code></td></tr>`)}
 </tbody></table>`,
         ),
       )

@@ -149,4 +149,27 @@ describe.skipIf(!HAVE_CHROMIUM)('console in Chromium', () => {
     await check(page, 'audit')
     await ctx.close()
   })
+
+  it('概览: questions per day and region, share answered, subscribers per topic, drawn from the counts', { timeout: 60_000 }, async () => {
+    const say = (user: string, text: string) => t.app.bot.handle({ channel: 'telegram', chatId: user, userId: user, isGroup: false, mentioned: true, forwarded: false, text })
+    for (const [user, region] of [['7001', '我在东营'], ['7002', '我在乌海'], ['7003', '我在高平']] as const) {
+      await say(user, region)
+      await say(user, '我们市2025年科学素质目标是多少')
+      await say(user, '这周末有什么活动')
+      await say(user, '订阅活动周报')
+    }
+    await say('7001', '防灾减灾日是哪天')
+    t.clock.advance(-86_400_000)
+    await say('7002', '帮我看看：【医保局】您的医保卡已冻结，请点击 http://yb-gov.cc 解冻')
+    t.clock.advance(86_400_000)
+    const ctx = await contextFor()
+    const page = await ctx.newPage()
+    await login(page, ADMIN_A)
+    const body = await page.locator('main').textContent()
+    expect(body).toMatch(/近 14 天共 \d+ 个问题/)
+    await expect(page.locator('svg[role=img]').count()).resolves.toBe(4)
+    await expect(page.locator('svg[aria-label^="各订阅的人数"]').getAttribute('aria-label')).resolves.toContain('本地区活动周报：3')
+    await check(page, 'overview-data')
+    await ctx.close()
+  })
 })
