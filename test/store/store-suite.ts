@@ -432,6 +432,22 @@ export function storeSuite(harness: StoreHarness): void {
       expect(all.filter((q) => q.text === '甲').map((q) => q.asker)).toHaveLength(3)
     })
 
+    it('keeps the salt per database: reopened, the same resident is the same asker; another database, another', async () => {
+      const db = await harness.database()
+      const ask = (s: Store, text: string) => s.recordUnanswered({ channel: 'telegram', region: undefined, text, normalized: text, at, userKey: 'telegram:1' })
+      const first = await db.open()
+      await ask(first, '问题')
+      const [{ asker } = {}] = await first.unansweredSince(at)
+      expect(asker).toMatch(/^[0-9a-f]{64}$/)
+      await first.close()
+      const again = await db.open()
+      await ask(again, '问题二')
+      expect((await again.unansweredSince(at)).map((q) => q.asker)).toEqual([asker, asker])
+      const other = await open()
+      await ask(other, '问题')
+      expect((await other.unansweredSince(at))[0]!.asker).not.toBe(asker)
+    })
+
     it('of replicas recording one asker’s questions at once, the cap holds', async () => {
       const [a, b] = await pair()
       const limit = { since: at, maxPerAsker: 5 }
