@@ -55,7 +55,8 @@ export function loadKnowledgeBase(options: KnowledgeOptions): KnowledgeBase {
     ...(options.indexMemoryMB ? { memoryBudget: options.indexMemoryMB * 1024 * 1024 } : {}),
   })
   const byRegion = new Map(plans.map((p) => [p.region, p]))
-  const fixer = new TypoFixer(() => plans.flatMap((p) => p.passages.flatMap((x) => [x.title, x.text])), tokenizer.cut, new Set(vocabulary.questionWords), options.cacheDir ? join(options.cacheDir, 'pinyin-sounds.json') : undefined)
+  // Each distinct text once: plans repeat the national outline's wording (and a synthetic corpus repeats whole plans).
+  const fixer = new TypoFixer(() => new Set(plans.flatMap((p) => p.passages.flatMap((x) => [x.title, x.text]))), tokenizer.cut, new Set(vocabulary.questionWords), options.cacheDir ? join(options.cacheDir, 'pinyin-sounds.json') : undefined)
   return {
     plans,
     regions,

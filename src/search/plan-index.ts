@@ -96,6 +96,8 @@ const SENTENCE = /[^。；;！!？?]+[。；;！!？?]?/gu
  * frequencies and the cached sentences with their terms), measured on the seeds (heap after GC: 15.4 MB for 5 shards, 46,687 characters).
  */
 export const SHARD_BYTES_PER_CHAR = 330
+/** How many shards `warm` loads at start (a small corpus: all of them). */
+const WARM_SHARDS = 8
 /** A question without a region searches this many regions, picked by the router. */
 const ROUTED_REGIONS = 8
 
@@ -152,13 +154,15 @@ export class PlanIndex {
   }
 
   /**
-   * Makes the router and loads (or builds) shards with their sentences now instead of on first use, as
-   * many as the memory budget holds (all of them without one); returns how many were built.
+   * Makes the router and loads (or builds) the first `shards` shards with their sentences now instead of
+   * on first use, as many as the memory budget holds; returns how many were built. The rest load on their
+   * region's first question: loading every shard of a national corpus would cost seconds and the budget.
    */
-  warm(): number {
+  warm(shards = WARM_SHARDS): number {
     let built = this.routerMade ? 0 : this.makeRouter()
+    let loaded = 0
     for (const region of this.byRegion.keys()) {
-      if (this.loadedBytes + this.estimate(region) > this.memoryBudget) break
+      if (loaded++ >= shards || this.loadedBytes + this.estimate(region) > this.memoryBudget) break
       const had = this.shards.has(region)
       const shard = this.shard(region)
       if (!had && shard.built) built++
