@@ -204,3 +204,25 @@ describe('console: announcements need a second admin', () => {
     expect((await t.store.getAnnouncement(approved.announcementId!))!.active).toBe(false)
   })
 })
+
+describe('console: /console in chat', () => {
+  const say = (userId: string, text: string, isGroup = false) =>
+    t.app.bot.handle({ channel: 'telegram', chatId: isGroup ? '-100500' : userId, userId, isGroup, mentioned: true, forwarded: false, text })
+
+  it('gives an admin a working one-time link in a private chat', async () => {
+    const reply = await say('1001', '/console')
+    const url = /http:\/\/\S+/.exec(reply.text)?.[0]
+    expect(url).toMatch(/\/admin\/login\?token=/)
+    expect(reply.text).toContain('10 分钟')
+    const token = new URL(url!).searchParams.get('token')!
+    expect((await loginWith(`${t.base}/admin/login?token=${token}`)).status).toBe(303)
+  })
+
+  it('never posts a link in a group, and gives a resident none', async () => {
+    const group = await say('1001', '/console', true)
+    expect(group.text).not.toMatch(/token=/)
+    expect(group.text).toContain('私聊')
+    const resident = await say('2002', '/console')
+    expect(resident.text).not.toMatch(/token=/)
+  })
+})

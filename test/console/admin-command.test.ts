@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Command } from 'commander'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { register } from '../../src/commands/admin.js'
+import { runCli } from '../../src/commands/run-cli.js'
+import { hashSecret } from '../../src/console/auth.js'
+import { consoleStoreOf } from '../../src/store/sql/console-store-sql.js'
+import { openStore } from '../../src/store/sql/open-store.js'
+
+let dir: string
+let out: string[]
+let err: string[]
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kepu-admin-'))
+  vi.stubEnv('KEPU_DATA_DIR', dir)
+  vi.stubEnv('KEPU_ADAPTERS', '')
+  vi.stubEnv('KEPU_ADMINS', 'telegram:1001')
+  vi.stubEnv('KEPU_HTTP_PORT', '8099')
+  out = []
+  err = []
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true))
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true))
+  process.exitCode = undefined
+})
+afterEach(() => {
+  vi.restoreAllMocks()
+  vi.unstubAllEnvs()
+  process.exitCode = undefined
+  rmSync(dir, { recursive: true, force: true })
+})
+
+async function kepu(...args: string[]): Promise<string> {
+  const program = new Command('kepu').exitOverride()
+  register(program)
+  await runCli(program, ['node', 'kepu', ...args])
+  return out.join('')
+}
+
+describe('kepu admin link', () => {
+  it('prints a one-time URL on the HTTP host and port; the store keeps only the hash, usable once', async () => {
+    const text = await kepu('admin', 'link', '--user', 'telegram:1001')
+    expect(process.exitCode).toBeUndefined()
+    const m = /^http:\/\/127\.0\.0\.1:8099\/admin\/login\?token=([A-Za-z0-9_-]{43})\n$/.exec(text)
+    expect(m).not.toBeNull()
+    expect(err.join('')).toContain('10 minutes')
+    const store = await openStore({ dataDir: dir })
+    try {
+      const s = consoleStoreOf(store)!
+      expect(await s.useLoginToken(m![1]!, new Date())).toBeUndefined()
+      expect(await s.useLoginToken(hashSecret(m![1]!), new Date())).toBe('telegram:1001')
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('refuses a user who is not in KEPU_ADMINS (exit 2, one line)', async () => {
+    expect(await kepu('admin', 'link', '--user', 'telegram:2002')).toBe('')
+    expect(process.exitCode).toBe(2)
+    expect(err.join('')).toContain('telegram:2002 is not in KEPU_ADMINS')
+  })
+})
