@@ -144,7 +144,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
       const rows = (await store.subscribers(ALERT_TOPIC, draft.region)).map((s) => ({ channel: s.channel, chatId: s.chatId, isGroup: s.isGroup ?? false, topic: ALERT_TOPIC, text: draft.message }))
       const firing = (await store.recordFiring(a.id, now, rows, now))!
       // Due since ever: every store hands rows out oldest due first, so the alert goes before every queued
-      // announcement whatever else the store does (the SQLite store also puts topic `alert` first).
+      // announcement, on any store, without a priority column.
       for (const row of await store.rowsOf(firing.id)) await store.defer(row.id, ALERT_DUE_AT)
       cache = undefined
       return firing

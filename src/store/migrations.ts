@@ -97,8 +97,6 @@ export const MIGRATIONS: readonly Migration[] = [
  * - `unanswered_askers`: who asked a declined question, as a salted hash (per-user caps, ranking by
  *   distinct askers, erasure); deleted with the question.
  * - `store_meta`: per-install values, such as the salt of those hashes (`asker_salt`), written by the store.
- * - `outbox_due_alerts`: finds the pending emergency alerts (topic `alert`) of a channel at once, so that
- *   `dueRows` hands them out before announcements without sorting the whole queue.
  */
 export const ADDITIVE_SCHEMA = `
   CREATE TABLE IF NOT EXISTS unanswered_askers (
@@ -111,7 +109,6 @@ export const ADDITIVE_SCHEMA = `
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
   );
-  CREATE INDEX IF NOT EXISTS outbox_due_alerts ON outbox (channel, status, topic, next_attempt_at, id);
 `
 
 /**

@@ -186,10 +186,6 @@ class SqliteStore implements Store {
         `SELECT id, firing_id, channel, chat_id, is_group, topic, text, status, attempts, next_attempt_at FROM outbox
          WHERE channel = ? AND status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
       ),
-      dueAlerts: db.prepare<[string, number, number], OutboxDbRow>(
-        `SELECT id, firing_id, channel, chat_id, is_group, topic, text, status, attempts, next_attempt_at FROM outbox
-         WHERE channel = ? AND status = 'pending' AND topic = 'alert' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
-      ),
       nextDue: db.prepare<[string], { t: number | null }>(
         `SELECT MIN(next_attempt_at) AS t FROM outbox WHERE channel = ? AND status = 'pending'`,
       ),
@@ -334,13 +330,8 @@ class SqliteStore implements Store {
     return r ? { id: r.id, announcementId: r.announcement_id, fireAt: new Date(r.fire_at), recipients: r.recipients } : undefined
   }
 
-  /** Emergency alerts (topic `alert`) first, then the rest oldest first. */
   dueRows(channel: string, now: Date, limit: number): OutboxRow[] {
-    const alerts = this.s.dueAlerts.all(channel, now.getTime(), limit)
-    if (alerts.length >= limit) return alerts.map(toOutboxRow)
-    const seen = new Set(alerts.map((r) => r.id))
-    const rest = this.s.due.all(channel, now.getTime(), limit).filter((r) => !seen.has(r.id))
-    return [...alerts, ...rest].slice(0, limit).map(toOutboxRow)
+    return this.s.due.all(channel, now.getTime(), limit).map(toOutboxRow)
   }
 
   nextDueAt(channel: string): number | undefined {

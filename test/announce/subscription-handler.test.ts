@@ -44,7 +44,7 @@ describe('subscriptions', () => {
     const { say } = await setup()
     const r = await say('订阅')
     expect(r.intent).toBe('subscribe')
-    expect(r.choices?.map((c) => c.label)).toEqual(['本地区活动周报', '活动提醒', '每日防骗提醒', '每日科普'])
+    expect(r.choices?.map((c) => c.label)).toEqual(['本地区活动周报', '活动提醒', '每日防骗提醒', '每日科普', '应急提醒'])
     expect(r.text).toContain('1. 本地区活动周报')
   })
 
