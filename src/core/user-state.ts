@@ -75,8 +75,8 @@ export function liveDialogue(state: UserState, now: Date): DialogueState | undef
 }
 
 /**
- * Where user states live: memory for batch runs, the database when serving. Either form works: the
- * synchronous SQLite store and the asynchronous SQL store both fit.
+ * Where user states live: memory for batch runs (synchronous), the database when serving (the store's
+ * asynchronous `users`). Either form fits.
  */
 export interface UserStateStore {
   get(key: string): UserState | undefined | Promise<UserState | undefined>

@@ -18,8 +18,8 @@ import type {
  * can share a server database (PostgreSQL) as well as the embedded one (SQLite). `openStore` in
  * `sql/open-store.ts` returns both behind this one interface.
  *
- * The roles mirror the synchronous `store.ts` method for method (same row semantics) and add what
- * replicas need: inbound update de-duplication, leases, a shared key-value cache, and the volunteer
+ * The roles keep the row semantics of the old synchronous store (the row types are in `store.ts`) and add
+ * what replicas need: inbound update de-duplication, leases, a shared key-value cache, and the volunteer
  * service requests. Times are `Date`s at the surface and milliseconds since the epoch inside; every
  * method that depends on the time takes it as an argument, so tests run on fake time.
  */
