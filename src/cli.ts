@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   'wechat-oa': () => import('./commands/wechat-oa.js'),
   alert: () => import('./commands/alert.js'),
   requests: () => import('./commands/requests.js'),
+  store: () => import('./commands/store.js'),
 }
 
 /**
