@@ -1,4 +1,5 @@
 import type { AdminList } from '../announce/admins.js'
+import type { Adapter } from '../core/adapter.js'
 import type { Calendar } from '../calendar/calendar.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
@@ -19,6 +20,8 @@ export interface ConsoleDeps {
   regions: () => string[]
   /** 2: a draft needs a second admin's approval; 1: its author may approve it (recorded as such). */
   approvals: number
+  /** The running adapters (under serve): where staff replies to a handoff go. */
+  adapters: () => ReadonlyMap<string, Adapter> | undefined
 }
 
 /** A request that passed the session (and, for POST, the CSRF) check. */

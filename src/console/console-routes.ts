@@ -6,6 +6,7 @@ import { CONSOLE_CSS, page } from './layout.js'
 import { announcementRoutes } from './page-announcements.js'
 import { auditRoutes } from './page-audit.js'
 import { eventRoutes } from './page-events.js'
+import { handoffRoutes } from './page-handoff.js'
 import { overviewRoutes } from './page-overview.js'
 import { unansweredRoutes } from './page-unanswered.js'
 
@@ -109,6 +110,7 @@ export function consoleRoutes(deps: ConsoleDeps): HttpRoute[] {
     ...unansweredRoutes(deps, guard),
     ...eventRoutes(deps, guard),
     ...announcementRoutes(deps, guard),
+    ...handoffRoutes(deps, guard),
     ...auditRoutes(deps, guard),
   ]
 }

@@ -6,6 +6,7 @@ export const NAV = [
   { path: '/admin/unanswered', label: '未回答' },
   { path: '/admin/events', label: '活动' },
   { path: '/admin/announcements', label: '公告' },
+  { path: '/admin/handoff', label: '人工' },
   { path: '/admin/audit', label: '操作记录' },
 ] as const
 
@@ -47,6 +48,8 @@ fieldset{border:1px solid #bbb;border-radius:4px;margin:.8em 0}
 fieldset label{display:inline-block;font-weight:400;margin:.2em 1em .2em 0}
 pre.preview{white-space:pre-wrap;background:#fff;border:1px dashed #888;padding:.8em;font:inherit}
 svg text{font-size:14px}
+ol.messages{padding-left:1.4em}
+ol.messages li{margin:.4em 0;white-space:pre-wrap}
 @media (max-width:40em){body{font-size:19px}th,td{padding:.3em}}
 `
 

@@ -14,6 +14,8 @@ const ACTIONS: Record<string, string> = {
   'draft.approve-alone': '单人批准公告',
   'draft.cancel': '取消公告',
   'unanswered.handle': '未回答标为已处理',
+  'handoff.reply': '人工回复',
+  'handoff.close': '结束人工',
 }
 
 type Guard = (method: 'GET' | 'POST', path: string, handler: StaffHandler) => HttpRoute

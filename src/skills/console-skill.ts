@@ -1,8 +1,9 @@
 import { AdminList } from '../announce/admins.js'
 import { consoleBaseUrl } from '../console/auth.js'
-import { createConsoleCommand, createStatsRecorder } from '../console/console-handlers.js'
+import { createConsoleCommand, createHandoffHandler, createStatsRecorder } from '../console/console-handlers.js'
 import { consoleRoutes } from '../console/console-routes.js'
 import { syncStoredEvents } from '../console/staff-events.js'
+import type { Adapter } from '../core/adapter.js'
 import { errorCode } from '../core/errors.js'
 import { consoleStoreOf } from '../store/sql/console-store-sql.js'
 import type { KepuSkill } from './skill-env.js'
@@ -14,13 +15,14 @@ import type { KepuSkill } from './skill-env.js'
  */
 export const consoleSkill: KepuSkill = {
   name: 'console',
-  summary: '管理台（网页）：概览、未回答、活动、公告审批、操作记录；一次性链接登录（/console）',
+  summary: '管理台（网页）：概览、未回答、活动、公告审批、人工回复（转人工）、操作记录；一次性链接登录（/console）',
   setup(env) {
     const store = consoleStoreOf(env.data)
     if (!env.data || !store) return {}
     const data = env.data
     const admins = AdminList.parse(env.config.KEPU_ADMINS.join(','))
     const baseUrl = consoleBaseUrl(env.config.KEPU_HTTP_HOST, env.config.KEPU_HTTP_PORT ?? 8080)
+    let adapters: ReadonlyMap<string, Adapter> | undefined
     const sync = () =>
       syncStoredEvents(store, env.calendar()).catch((err: unknown) => {
         env.logger.warn({ code: errorCode(err) }, 'console: stored events not loaded')
@@ -29,6 +31,7 @@ export const consoleSkill: KepuSkill = {
     return {
       handlers: [
         { name: 'question-stats', stage: 'observe', handle: createStatsRecorder(store) },
+        { name: 'handoff', stage: 'observe', handle: createHandoffHandler(store) },
         { name: 'console-link', stage: 'staff', handle: createConsoleCommand({ store, admins, baseUrl }) },
       ],
       staffCommands: [{ usage: '/console', summary: '管理台一次性登录链接（私聊，10 分钟有效）' }],
@@ -41,9 +44,14 @@ export const consoleSkill: KepuSkill = {
         logger: env.logger,
         regions: () => env.regions.all().map((r) => r.name),
         approvals: env.config.KEPU_APPROVALS,
+        adapters: () => adapters,
       }),
-      start: async () => {
+      start: async (run) => {
+        adapters = run.adapters
         await sync()
+        return () => {
+          adapters = undefined
+        }
       },
     }
   },

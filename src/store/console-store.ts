@@ -74,6 +74,23 @@ export interface QuestionCount {
   count: number
 }
 
+export interface HandoffMessage {
+  fromStaff: boolean
+  author: string
+  text: string
+  at: Date
+}
+
+export interface HandoffThread {
+  id: number
+  userKey: string
+  channel: string
+  chatId: string
+  status: 'open' | 'closed'
+  openedAt: Date
+  updatedAt: Date
+}
+
 export interface ConsoleStore {
   // ——— login links and sessions ———
   addLoginToken(tokenHash: string, userKey: string, at: Date, expiresAt: Date): Promise<void>
@@ -112,4 +129,15 @@ export interface ConsoleStore {
   // ——— question counts (one row per day, region, intent and answered) ———
   countQuestion(q: Omit<QuestionCount, 'count'>): Promise<void>
   questionCounts(fromDay: string): Promise<QuestionCount[]>
+
+  // ——— handoff inbox (「转人工」) ———
+  /** The resident's open thread, or a new one. */
+  openHandoff(userKey: string, channel: string, chatId: string, at: Date): Promise<HandoffThread>
+  /** The resident's open thread that saw a message within `idleMs`; an older one is closed (the timeout). */
+  activeHandoff(userKey: string, now: Date, idleMs: number): Promise<HandoffThread | undefined>
+  addHandoffMessage(threadId: number, m: HandoffMessage): Promise<void>
+  closeHandoff(threadId: number, at: Date): Promise<boolean>
+  getHandoff(id: number): Promise<HandoffThread | undefined>
+  listHandoffs(status: 'open' | 'closed'): Promise<HandoffThread[]>
+  handoffMessages(threadId: number): Promise<HandoffMessage[]>
 }

@@ -1,4 +1,5 @@
 import { createApp, type App } from '../../src/app.js'
+import type { Adapter, Outgoing } from '../../src/core/adapter.js'
 import { createLoginLink } from '../../src/console/auth.js'
 import { loadConfig } from '../../src/config.js'
 import { cacheDir } from '../../src/core/cache-dir.js'
@@ -25,6 +26,8 @@ export interface Harness {
   clock: FakeClock
   http: HttpServer
   base: string
+  /** What the console sent through the (fake) Telegram adapter. */
+  sent: Outgoing[]
   /** A fresh one-time login URL for a user. */
   link(userKey: string): Promise<string>
   /** Runs the skills' start (loads stored events into the calendar). */
@@ -42,6 +45,10 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const routes = app.skills.flatMap((s) => s.routes ?? [])
   const http = await startHttpServer({ host: '127.0.0.1', port: 0, routes: [...healthRoutes({ checks: () => ({ store: true }) }), ...routes], logger: new MemoryLogger() })
   const consoleStore = consoleStoreOf(store)!
+  const sent: Outgoing[] = []
+  const telegram: Adapter = { name: 'telegram', start: async () => {}, stop: async () => {}, send: async (m) => (sent.push(m), { messageId: String(sent.length) }) }
+  // As serve does after the adapters started: the console's start gets them (and loads stored events).
+  await app.skills.find((s) => s.skill === 'console')!.start!({ config, clock, logger: new MemoryLogger(), store, adapters: new Map([['telegram', telegram]]) })
   const base = `http://127.0.0.1:${http.port}`
   return {
     app,
@@ -50,6 +57,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     clock,
     http,
     base,
+    sent,
     link: (userKey) => createLoginLink(consoleStore, userKey, base, clock.now()),
     close: async () => {
       await http.close()

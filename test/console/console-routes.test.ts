@@ -226,3 +226,44 @@ describe('console: /console in chat', () => {
     expect(resident.text).not.toMatch(/token=/)
   })
 })
+
+describe('console: 人工 (handoff inbox)', () => {
+  const say = (text: string) => t.app.bot.handle({ channel: 'telegram', chatId: '4004', userId: '4004', isGroup: false, mentioned: true, forwarded: false, text })
+
+  it('「转人工」 opens a thread; later messages go to staff, escaped; a staff reply reaches the resident; 「结束人工」 returns them to the bot', async () => {
+    const first = await say('转人工')
+    expect(first.handoff).toBe(true)
+    expect(first.text).toContain('结束人工')
+    const held = await say('<img src=x onerror=alert(1)>我家门口的科普栏坏了')
+    expect(held.text).toContain('已转给工作人员')
+    expect(held.intent).toBe('help')
+
+    const cookie = await session()
+    const html = await (await get('/admin/handoff', cookie)).text()
+    expect(html).toContain('telegram:4004')
+    expect(html).not.toContain('<img src=x')
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;我家门口的科普栏坏了')
+    const thread = (await t.consoleStore.listHandoffs('open')).find((x) => x.userKey === 'telegram:4004')!
+    const csrf = csrfOf(html)
+    expect((await post('/admin/handoff/reply', { id: String(thread.id), text: '您好，我们明天派人去修。' }, cookie)).status).toBe(403)
+    expect((await post('/admin/handoff/reply', { _csrf: csrf, id: String(thread.id), text: '您好，我们明天派人去修。' }, cookie)).status).toBe(303)
+    expect(t.sent.at(-1)).toEqual({ chatId: '4004', text: '【工作人员】您好，我们明天派人去修。' })
+    expect((await t.consoleStore.handoffMessages(thread.id)).map((m) => m.fromStaff)).toEqual([false, false, true])
+
+    expect((await say('结束人工')).text).toContain('已结束人工服务')
+    expect((await say('防灾减灾日是哪天')).text).toContain('防灾减灾日')
+  })
+
+  it('a thread ends after a quiet day, and a staff member can end it', async () => {
+    await say('转人工')
+    t.clock.advance(25 * 3_600_000)
+    expect((await say('防灾减灾日是哪天')).text).toContain('防灾减灾日')
+    await say('人工客服')
+    const thread = (await t.consoleStore.listHandoffs('open')).find((x) => x.userKey === 'telegram:4004')!
+    const cookie = await session()
+    const csrf = csrfOf(await (await get('/admin/handoff', cookie)).text())
+    expect((await post('/admin/handoff/close', { _csrf: csrf, id: String(thread.id) }, cookie)).status).toBe(303)
+    expect(t.sent.at(-1)?.text).toContain('人工服务已结束')
+    expect((await say('防灾减灾日是哪天')).text).toContain('防灾减灾日')
+  })
+})

@@ -85,5 +85,19 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await s.audit({ at: T0, actor: 'telegram:1', action: 'event.add', subject: 'staff-a1', before: null, after: '{}' })
       expect((await s.auditLog(5))[0]).toMatchObject({ actor: 'telegram:1', action: 'event.add', at: T0 })
     })
+
+    it('handoff threads: one open per resident, messages in order, closed by the idle timeout', async () => {
+      const s = await open(dialect)
+      const a = await s.openHandoff('telegram:9', 'telegram', '9', T0)
+      expect((await s.openHandoff('telegram:9', 'telegram', '9', at(1))).id).toBe(a.id)
+      await s.addHandoffMessage(a.id, { fromStaff: false, author: 'telegram:9', text: '你好', at: at(2) })
+      await s.addHandoffMessage(a.id, { fromStaff: true, author: 'telegram:1', text: '您好', at: at(3) })
+      expect((await s.handoffMessages(a.id)).map((m) => m.text)).toEqual(['你好', '您好'])
+      expect((await s.activeHandoff('telegram:9', at(10), 1000))?.id).toBe(a.id)
+      expect(await s.activeHandoff('telegram:9', at(5000), 1000)).toBeUndefined()
+      expect((await s.getHandoff(a.id))!.status).toBe('closed')
+      expect(await s.closeHandoff(a.id, at(6000))).toBe(false)
+      expect(await s.listHandoffs('closed')).toHaveLength(1)
+    })
   })
 }

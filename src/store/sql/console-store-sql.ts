@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely'
-import type { AnnouncementDraft, AuditEntry, ConsoleSession, ConsoleStore, DraftStatus, NewDraft, QuestionCount, StaffEventRow, StaffEventStatus } from '../console-store.js'
-import type { AnnouncementDraftsTable, KepuDatabase, StaffEventsTable } from './database.js'
+import type { AnnouncementDraft, AuditEntry, ConsoleSession, ConsoleStore, DraftStatus, HandoffMessage, HandoffThread, NewDraft, QuestionCount, StaffEventRow, StaffEventStatus } from '../console-store.js'
+import type { AnnouncementDraftsTable, HandoffThreadsTable, KepuDatabase, StaffEventsTable } from './database.js'
 
 type Db = Kysely<KepuDatabase>
 
@@ -148,6 +148,63 @@ export class SqlConsoleStore implements ConsoleStore {
   async questionCounts(fromDay: string): Promise<QuestionCount[]> {
     const rows = await this.db.selectFrom('question_stats').selectAll().where('day', '>=', fromDay).orderBy('day').execute()
     return rows.map((r) => ({ day: r.day, region: r.region, intent: r.intent, answered: Number(r.answered) === 1, count: Number(r.count) }))
+  }
+
+  async openHandoff(userKey: string, channel: string, chatId: string, at: Date): Promise<HandoffThread> {
+    const open = await this.db.selectFrom('handoff_threads').selectAll().where('user_key', '=', userKey).where('status', '=', 'open').orderBy('id', 'desc').executeTakeFirst()
+    if (open) return threadOf(open)
+    const r = await this.db
+      .insertInto('handoff_threads')
+      .values({ user_key: userKey, channel, chat_id: chatId, status: 'open', opened_at: at.getTime(), updated_at: at.getTime() })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    return threadOf(r)
+  }
+
+  async activeHandoff(userKey: string, now: Date, idleMs: number): Promise<HandoffThread | undefined> {
+    const r = await this.db.selectFrom('handoff_threads').selectAll().where('user_key', '=', userKey).where('status', '=', 'open').orderBy('id', 'desc').executeTakeFirst()
+    if (!r) return undefined
+    if (Number(r.updated_at) <= now.getTime() - idleMs) {
+      await this.closeHandoff(Number(r.id), now)
+      return undefined
+    }
+    return threadOf(r)
+  }
+
+  async addHandoffMessage(threadId: number, m: HandoffMessage): Promise<void> {
+    await this.db.insertInto('handoff_messages').values({ thread_id: threadId, from_staff: m.fromStaff ? 1 : 0, author: m.author, text: m.text, at: m.at.getTime() }).execute()
+    await this.db.updateTable('handoff_threads').set({ updated_at: m.at.getTime() }).where('id', '=', threadId).execute()
+  }
+
+  async closeHandoff(threadId: number, at: Date): Promise<boolean> {
+    const res = await this.db.updateTable('handoff_threads').set({ status: 'closed', updated_at: at.getTime() }).where('id', '=', threadId).where('status', '=', 'open').executeTakeFirst()
+    return Number(res.numUpdatedRows) > 0
+  }
+
+  async getHandoff(id: number): Promise<HandoffThread | undefined> {
+    const r = await this.db.selectFrom('handoff_threads').selectAll().where('id', '=', id).executeTakeFirst()
+    return r && threadOf(r)
+  }
+
+  async listHandoffs(status: 'open' | 'closed'): Promise<HandoffThread[]> {
+    return (await this.db.selectFrom('handoff_threads').selectAll().where('status', '=', status).orderBy('updated_at', 'desc').limit(100).execute()).map(threadOf)
+  }
+
+  async handoffMessages(threadId: number): Promise<HandoffMessage[]> {
+    const rows = await this.db.selectFrom('handoff_messages').selectAll().where('thread_id', '=', threadId).orderBy('id').execute()
+    return rows.map((r) => ({ fromStaff: Number(r.from_staff) === 1, author: r.author, text: r.text, at: new Date(Number(r.at)) }))
+  }
+}
+
+function threadOf(r: Selectable<HandoffThreadsTable>): HandoffThread {
+  return {
+    id: Number(r.id),
+    userKey: r.user_key,
+    channel: r.channel,
+    chatId: r.chat_id,
+    status: r.status as HandoffThread['status'],
+    openedAt: new Date(Number(r.opened_at)),
+    updatedAt: new Date(Number(r.updated_at)),
   }
 }
 

@@ -30,6 +30,8 @@ export interface KepuDatabase {
   announcement_drafts: AnnouncementDraftsTable
   unanswered_handled: UnansweredHandledTable
   question_stats: QuestionStatsTable
+  handoff_threads: HandoffThreadsTable
+  handoff_messages: HandoffMessagesTable
 }
 
 export interface UsersTable {
@@ -263,4 +265,26 @@ export interface QuestionStatsTable {
   intent: string
   answered: number
   count: number
+}
+
+/** A resident's 「转人工」 conversation. */
+export interface HandoffThreadsTable {
+  id: Generated<number>
+  user_key: string
+  channel: string
+  chat_id: string
+  status: string
+  opened_at: number
+  updated_at: number
+}
+
+export interface HandoffMessagesTable {
+  id: Generated<number>
+  thread_id: number
+  /** 1 for a staff reply, 0 for the resident's message. */
+  from_staff: number
+  /** `channel:userId` of whoever wrote it. */
+  author: string
+  text: string
+  at: number
 }
