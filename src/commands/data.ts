@@ -7,6 +7,7 @@ import { openConfiguredStore } from '../store/open-configured-store.js'
 import type { PurgeCounts } from '../store/async-store.js'
 import { DRAFT_KEY } from '../requests/requests-handler.js'
 import { CONSOLE_HISTORY_FILE } from './chat.js'
+import { consoleStoreOf } from '../store/sql/console-store-sql.js'
 
 /** `channel:userId` as the bot keys users: telegram:123456789, wechat:wxid_abc, console:local. */
 const USER_KEY = /^([a-z][a-z0-9_-]{0,31}):(\S{1,256})$/
@@ -52,8 +53,10 @@ export function register(program: Command): void {
       const config = loadConfig()
       const store = await openConfiguredStore(config)
       let counts: PurgeCounts
+      let handoff: number
       try {
         counts = await store.purgeUser(user.key)
+        handoff = (await consoleStoreOf(store)?.purgeHandoffs(user.key)) ?? 0
         // An unfinished 点单 or volunteer dialogue may hold a phone number (kept 30 minutes at most).
         await store.deleteValue(DRAFT_KEY(user.key))
       } finally {
@@ -65,6 +68,6 @@ export function register(program: Command): void {
         rmSync(history, { force: true })
         historyRemoved = true
       }
-      process.stdout.write(`${describePurge(user.key, counts, historyRemoved)}\n`)
+      process.stdout.write(`${describePurge(user.key, counts, historyRemoved)}${handoff ? `, handoff messages ${handoff}` : ''}\n`)
     })
 }

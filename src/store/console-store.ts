@@ -140,4 +140,6 @@ export interface ConsoleStore {
   getHandoff(id: number): Promise<HandoffThread | undefined>
   listHandoffs(status: 'open' | 'closed'): Promise<HandoffThread[]>
   handoffMessages(threadId: number): Promise<HandoffMessage[]>
+  /** Deletes a resident's handoff threads and their messages (kepu data purge); returns the messages deleted. */
+  purgeHandoffs(userKey: string): Promise<number>
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { Command } from 'commander'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { register } from '../../src/commands/admin.js'
+import { register as registerData } from '../../src/commands/data.js'
 import { runCli } from '../../src/commands/run-cli.js'
 import { hashSecret } from '../../src/console/auth.js'
 import { consoleStoreOf } from '../../src/store/sql/console-store-sql.js'
@@ -35,6 +36,7 @@ afterEach(() => {
 async function kepu(...args: string[]): Promise<string> {
   const program = new Command('kepu').exitOverride()
   register(program)
+  registerData(program)
   await runCli(program, ['node', 'kepu', ...args])
   return out.join('')
 }
@@ -60,5 +62,27 @@ describe('kepu admin link', () => {
     expect(await kepu('admin', 'link', '--user', 'telegram:2002')).toBe('')
     expect(process.exitCode).toBe(2)
     expect(err.join('')).toContain('telegram:2002 is not in KEPU_ADMINS')
+  })
+})
+
+describe('kepu data purge --user: the console part', () => {
+  it("deletes the resident's handoff messages and says how many", async () => {
+    const store = await openStore({ dataDir: dir })
+    const s = consoleStoreOf(store)!
+    const th = await s.openHandoff('telegram:42', 'telegram', '42', new Date())
+    await s.addHandoffMessage(th.id, { fromStaff: false, author: 'telegram:42', text: '我的电话是…', at: new Date() })
+    await s.addHandoffMessage(th.id, { fromStaff: true, author: 'telegram:1001', text: '收到', at: new Date() })
+    const other = await s.openHandoff('telegram:7', 'telegram', '7', new Date())
+    await s.addHandoffMessage(other.id, { fromStaff: false, author: 'telegram:7', text: '你好', at: new Date() })
+    await store.close()
+    expect(await kepu('data', 'purge', '--user', 'telegram:42')).toMatch(/, handoff messages 2\n$/)
+    const after = await openStore({ dataDir: dir })
+    try {
+      const c = consoleStoreOf(after)!
+      expect(await c.getHandoff(th.id)).toBeUndefined()
+      expect(await c.handoffMessages(other.id)).toHaveLength(1)
+    } finally {
+      await after.close()
+    }
   })
 })

@@ -190,6 +190,15 @@ export class SqlConsoleStore implements ConsoleStore {
     return (await this.db.selectFrom('handoff_threads').selectAll().where('status', '=', status).orderBy('updated_at', 'desc').limit(100).execute()).map(threadOf)
   }
 
+  async purgeHandoffs(userKey: string): Promise<number> {
+    // Messages first, then the threads: a stop in between leaves only an empty thread, never a message without one.
+    const ids = (await this.db.selectFrom('handoff_threads').select('id').where('user_key', '=', userKey).execute()).map((r) => Number(r.id))
+    if (!ids.length) return 0
+    const res = await this.db.deleteFrom('handoff_messages').where('thread_id', 'in', ids).executeTakeFirst()
+    await this.db.deleteFrom('handoff_threads').where('id', 'in', ids).execute()
+    return Number(res.numDeletedRows)
+  }
+
   async handoffMessages(threadId: number): Promise<HandoffMessage[]> {
     const rows = await this.db.selectFrom('handoff_messages').selectAll().where('thread_id', '=', threadId).orderBy('id').execute()
     return rows.map((r) => ({ fromStaff: Number(r.from_staff) === 1, author: r.author, text: r.text, at: new Date(Number(r.at)) }))
