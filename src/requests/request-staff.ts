@@ -41,6 +41,8 @@ export function createRequestStaffHandler(deps: RequestStaffDeps): Handler {
       return reply('抱歉，只有管理员可以处理点单。')
     }
     if (!deps.desk) return reply('点单需要数据库：请在 `kepu serve` 下使用。')
+    // Requests hold residents' phone numbers: handled in a private chat only.
+    if (ctx.incoming.isGroup) return reply('点单里有居民的电话，请在和我的私聊里处理。')
     try {
       return await run(command, ctx.text.slice(m[0].length).trim(), ctx, deps.desk())
     } catch (err) {

@@ -29,7 +29,7 @@ const ORDER_COMMAND = /^(?:我要|我想|我来|帮我)?(?:群众)?(?:科技志�
 /** 「我想报名当志愿者」「我是医生，能参加科技志愿服务吗」「志愿者怎么报名」. */
 const VOLUNTEER =
   /(?:报名|注册|登记|加入|参加|参与|当|做|成为|申请当?)(?:一?名|个|一个)?(?:科技|科普)?志愿(?:者|服务(?!队?(?:有|是|采用|采取|模式))|服务队|队)|志愿者(?:报名|注册|招募|登记)|志愿者(?:怎么|咋|如何)(?:报名|当|加入|参加)/u
-const SELF = /^(?:我|俺|咱|本人)|(?:我|俺)(?:想|要|能|可以|也想|愿意)|(?:怎么|咋|如何|在哪|哪里)(?:报名|登记|参加|加入|当)|志愿者(?:报名|招募)/u
+const SELF = /^(?:我|俺|咱|本人)|^(?:报名|登记|注册)(?:当|做)?(?:科技|科普)?志愿者$|(?:我|俺)(?:想|要|能|可以|也想|愿意)|(?:怎么|咋|如何|在哪|哪里)(?:报名|登记|参加|加入|当)|志愿者(?:报名|招募)/u
 /** Asking to have someone come: 「村里想请专家来讲葡萄种植」「能不能派医生来社区义诊」. */
 const ORDER_ASK =
   /(?:请|邀请|约|预约|申请|派|安排|找)(?:个|位|几个|些|一?下)?.{0,10}(?:专家|老师|医生|志愿者|志愿服务队|服务队|农技员|技术员|讲师|科技特派员|律师|心理咨询师|气象员|救护员|流动科技馆|科普大篷车|大篷车)|(?:申请|预约|点)(?:个|一场|一次)?(?:科普|科技志愿)(?:讲座|服务|活动|课)/u
@@ -183,7 +183,10 @@ export function createRequestsHandlers(deps: RequestsHandlerDeps): { dialogue: H
       const rated = await rate(ctx, raw)
       if (rated) return rated
     }
-    if (ORDER_COMMAND.test(raw.replace(/[\s!！。]/gu, ''))) {
+    const ordering = ORDER_COMMAND.test(raw.replace(/[\s!！。]/gu, ''))
+    // A phone number is asked for: never in a group.
+    if (ctx.incoming.isGroup && (ordering || FORGET.test(raw))) return reply('这要留电话等个人信息，请私聊我，在私聊里发「点单」或「删除我的信息」。')
+    if (ordering) {
       const s = startOrder(envOf(ctx))
       return start(ctx, s.draft, s.prompt)
     }
@@ -235,6 +238,7 @@ export function createRequestsHandlers(deps: RequestsHandlerDeps): { dialogue: H
     const order = !volunteer && ORDER_ASK.test(t)
     if (!volunteer && !order) return next()
     const e = ctx.user.elder === true
+    if (data && ctx.incoming.isGroup) return reply(`可以，科技志愿服务${volunteer ? '报名' : '「点单」'}要留电话，请私聊我，发「${volunteer ? '报名志愿者' : '点单'}」。`)
     if (volunteer) {
       if (!data) return reply(`欢迎参加科技志愿服务！报名登记${contactLine()}（这里暂时不能在线登记）。可以说说您擅长什么，如医疗卫生、农业技术、应急救护。`)
       const skills = SKILL_HINTS.filter(([re]) => re.test(t)).map(([, s]) => s).filter((s) => deps.menu().volunteerSkills.includes(s))

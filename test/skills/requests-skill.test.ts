@@ -188,3 +188,19 @@ describe('requests skill without a store', () => {
     expect((await handle('点单')).intent).not.toBe('request')
   })
 })
+
+describe('requests skill in a group', () => {
+  it('never asks for a phone number in a group; staff handle requests in private', async () => {
+    const group = { chatId: '-100777', isGroup: true, mentioned: true }
+    const order = await from('7')('点单', group)
+    expect(order.text).toContain('请私聊我')
+    const offer = await from('7')('村里想请专家来讲葡萄种植，找谁', group)
+    expect(offer.text).toContain('请私聊我')
+    expect((await from(ADMIN)('/requests', group)).text).toContain('私聊')
+  })
+
+  it('「报名志愿者」 alone starts the registration in private', async () => {
+    expect((await from('12')('报名志愿者')).text).toContain('怎么称呼')
+    expect((await from('12')('取消')).text).toContain('已取消')
+  })
+})
