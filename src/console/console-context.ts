@@ -1,5 +1,6 @@
 import type { AdminList } from '../announce/admins.js'
 import type { Adapter } from '../core/adapter.js'
+import type { TemplateContent } from '../announce/template.js'
 import type { Calendar } from '../calendar/calendar.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
@@ -20,6 +21,8 @@ export interface ConsoleDeps {
   regions: () => string[]
   /** 2: a draft needs a second admin's approval; 1: its author may approve it (recorded as such). */
   approvals: number
+  /** Live content for previews ({week_events} …), as announcements are filled when sent. */
+  content: () => TemplateContent
   /** The running adapters (under serve): where staff replies to a handoff go. */
   adapters: () => ReadonlyMap<string, Adapter> | undefined
 }

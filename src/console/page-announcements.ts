@@ -1,5 +1,5 @@
 import { parseCron } from '../announce/cron-schedule.js'
-import { validateTemplate } from '../announce/template.js'
+import { renderTemplate, validateTemplate } from '../announce/template.js'
 import { TOPICS, topicById } from '../announce/topics.js'
 import type { HttpRoute } from '../core/skill.js'
 import type { AnnouncementDraft } from '../store/console-store.js'
@@ -45,13 +45,21 @@ function targetText(d: AnnouncementDraft): string {
 
 /** 公告: draft → preview → approval by a second admin (or the author with KEPU_APPROVALS=1) → scheduled; cancel; delivery reports. */
 export function announcementRoutes(deps: ConsoleDeps, guard: Guard): HttpRoute[] {
+  /** What a resident would receive if it were sent now (Telegram and WeChat show the same text). */
+  function preview(d: AnnouncementDraft, now: Date): SafeHtml {
+    const region = d.target.kind === 'topic' ? d.target.region : undefined
+    const rendered = renderTemplate(d.template, deps.content(), { now, region })
+    return h`<p>如果现在发送，${region ?? '各地区'}的居民在 Telegram、微信里看到：</p>${rendered.empty ? h`<p class="muted">（现在没有可发的内容，这一次不会发送）</p>` : h`<pre class="preview" data-testid="rendered">${rendered.text}</pre>`}`
+  }
+
   function draftCard(d: AnnouncementDraft, user: string, csrf: string, now: Date): SafeHtml {
     const next = d.cron && d.status === 'approved' ? parseCron(d.cron).nextN(now, 3) : []
     const mayApprove = d.status === 'draft' && (d.createdBy !== user || deps.approvals < 2)
     return h`<section class="card" aria-labelledby="draft-${d.id}"><h2 id="draft-${d.id}">${d.name}</h2>
 <p>状态：<strong>${STATUS[d.status] ?? d.status}</strong>${d.approvedBy ? h`（${d.approvedBy} 批准${d.selfApproved ? '，单人批准（KEPU_APPROVALS=1）' : ''}）` : ''}</p>
 <p>发送对象：${targetText(d)}；时间：${describeCron(d.cron)}（北京时间）；起草：${d.createdBy}</p>
-<p>居民看到的内容（Telegram、微信相同；{…} 在发送时换成当时的内容）：</p><pre class="preview">${d.template}</pre>
+<p>模板（{…} 在每次发送时换成当时的内容）：</p><pre class="preview">${d.template}</pre>
+${d.status === 'draft' ? preview(d, now) : ''}
 ${next.length ? h`<p>接下来发送：${next.map((t) => shanghaiTime(t)).join('；')}</p>` : ''}
 ${d.status === 'draft' && !mayApprove ? h`<p class="muted">需要另一位管理员批准后才会发送。</p>` : ''}
 ${mayApprove ? h`<form class="inline" method="post" action="/admin/announcements/approve">${csrfField(csrf)}<input type="hidden" name="id" value="${d.id}"><button type="submit">批准并排期</button></form>` : ''}

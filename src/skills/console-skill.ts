@@ -1,4 +1,6 @@
 import { AdminList } from '../announce/admins.js'
+import { createLiveContent } from '../announce/live-content.js'
+import type { TemplateContent } from '../announce/template.js'
 import { consoleBaseUrl } from '../console/auth.js'
 import { createConsoleCommand, createHandoffHandler, createStatsRecorder } from '../console/console-handlers.js'
 import { consoleRoutes } from '../console/console-routes.js'
@@ -23,6 +25,8 @@ export const consoleSkill: KepuSkill = {
     const admins = AdminList.parse(env.config.KEPU_ADMINS.join(','))
     const baseUrl = consoleBaseUrl(env.config.KEPU_HTTP_HOST, env.config.KEPU_HTTP_PORT ?? 8080)
     let adapters: ReadonlyMap<string, Adapter> | undefined
+    let live: TemplateContent | undefined
+    const content = (): TemplateContent => (live ??= createLiveContent({ calendar: env.calendar(), fraud: env.fraud(), cards: () => env.kepu().cards }))
     const sync = () =>
       syncStoredEvents(store, env.calendar()).catch((err: unknown) => {
         env.logger.warn({ code: errorCode(err) }, 'console: stored events not loaded')
@@ -45,6 +49,7 @@ export const consoleSkill: KepuSkill = {
         regions: () => env.regions.all().map((r) => r.name),
         approvals: env.config.KEPU_APPROVALS,
         adapters: () => adapters,
+        content,
       }),
       start: async (run) => {
         adapters = run.adapters

@@ -118,6 +118,8 @@ describe.skipIf(!HAVE_CHROMIUM)('console in Chromium', () => {
     await expect(a.getByRole('status').textContent()).resolves.toContain('草稿已保存')
     await expect(a.locator('pre.preview').first().textContent()).resolves.toBe('周末去哪儿：\n{week_events}\n活动以主办方通知为准。')
     await expect(a.getByText('需要另一位管理员批准后才会发送。').count()).resolves.toBe(1)
+    // The preview fills {week_events} with this week's 东营 events, as the firing would.
+    await expect(a.getByTestId('rendered').textContent()).resolves.toMatch(/^周末去哪儿：\n· .+\n活动以主办方通知为准。$/s)
     await check(a, 'announcement-draft')
     await ctxA.close()
 
