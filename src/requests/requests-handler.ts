@@ -179,7 +179,9 @@ export function createRequestsHandlers(deps: RequestsHandlerDeps): { dialogue: H
         remember: {},
       })
     }
-    if (RATING.test(raw)) {
+    // A dialogue in progress first: 「5」 at the audience step is five people, not a rating.
+    const draft = ctx.dialogue?.intent === 'request' ? await loadDraft(ctx) : undefined
+    if (!draft && RATING.test(raw)) {
       const rated = await rate(ctx, raw)
       if (rated) return rated
     }
@@ -190,8 +192,6 @@ export function createRequestsHandlers(deps: RequestsHandlerDeps): { dialogue: H
       const s = startOrder(envOf(ctx))
       return start(ctx, s.draft, s.prompt)
     }
-    if (ctx.dialogue?.intent !== 'request') return next()
-    const draft = await loadDraft(ctx)
     if (!draft) return next()
     const input = typed(ctx)
     if (MENU_WORDS.test(input)) {
