@@ -17,6 +17,8 @@ export interface RequestsHandlerDeps {
   regionIn: (text: string) => string | undefined
   /** KEPU_ADMIN_CONTACT. */
   adminContact?: string | undefined
+  /** Queues a note to the staff (KEPU_ADMINS) about a new request or volunteer; no personal data in it. */
+  tellStaff?: (text: string, at: Date) => Promise<void>
 }
 
 /** Where a resident's unfinished dialogue (it may hold their contact) is kept, for 30 minutes. */
@@ -129,6 +131,7 @@ export function createRequestsHandlers(deps: RequestsHandlerDeps): { dialogue: H
       )
       // Never the contact or the place: the number, the service and the region are enough to follow it.
       ctx.log.info({ module: 'requests', request: r.number, service: r.serviceId, region: r.region }, 'requests: order received')
+      await deps.tellStaff?.(`新的科技志愿服务点单 ${r.number}：${deps.menu().byId(r.serviceId)?.name ?? r.serviceId}（${r.region}）。查看：/requests ${r.number}`, ctx.now)
       return reply(
         e
           ? `登记好了，编号 ${r.number}。接单、排好时间都会告诉您。`
@@ -138,6 +141,7 @@ export function createRequestsHandlers(deps: RequestsHandlerDeps): { dialogue: H
     }
     await data!.registerVolunteer({ userKey: ctx.userKey, name: d.name ?? '', area: d.area ?? '', skills: d.skills ?? [], contact: d.contact ?? '' }, ctx.now)
     ctx.log.info({ module: 'requests', skills: d.skills?.length ?? 0 }, 'requests: volunteer registered')
+    await deps.tellStaff?.(`新的科技志愿者报名（${(d.skills ?? []).join('、')}）。查看：/volunteers`, ctx.now)
     return reply(e ? '报名好了，谢谢您！工作人员会联系您。' : '报名已登记，谢谢您！工作人员会按您留的电话联系您。要删除登记的信息，发送「删除我的信息」。', { remember: {} })
   }
 

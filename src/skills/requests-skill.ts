@@ -22,14 +22,24 @@ export const requestsSkill: KepuSkill = {
     const data = env.data ?? env.store
     let desk: RequestDesk | undefined
     const deskOf = data ? () => (desk ??= createRequestDesk({ data, menu: menuOf(), clock: env.clock })) : undefined
+    const admins = AdminList.parse(env.config.KEPU_ADMINS.join(','))
+    // Staff hear of a new request or volunteer through the outbox, like residents hear of changes.
+    const tellStaff =
+      data && admins.size
+        ? async (text: string, at: Date) => {
+            const chats = admins.chats()
+            const a = await data.addAnnouncement({ name: '点单通知', cron: null, target: { kind: 'chats', chats }, template: text, createdBy: 'requests' }, at)
+            await data.recordFiring(a.id, at, chats.map((c) => ({ ...c, text })), at)
+          }
+        : undefined
     const { dialogue, entry } = createRequestsHandlers({
+      ...(tellStaff ? { tellStaff } : {}),
       ...(data ? { data } : {}),
       menu: menuOf,
       regionNames: () => env.regions.all().map((r) => r.name),
       regionIn: (text) => env.regions.findIn(text)?.name,
       adminContact: env.config.KEPU_ADMIN_CONTACT,
     })
-    const admins = AdminList.parse(env.config.KEPU_ADMINS.join(','))
     return {
       handlers: [
         { name: 'request-dialogue', stage: 'command', handle: dialogue },

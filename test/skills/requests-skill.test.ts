@@ -112,6 +112,9 @@ describe('requests skill: staff', () => {
 
   it('lists, assigns, schedules and closes; the resident is told each time through the outbox and rates 1–5', async () => {
     const staff = from(ADMIN)
+    // Staff heard of each new request through the outbox, without the resident's contact.
+    const notes = await queuedTo(ADMIN)
+    expect(notes.slice(0, 2)).toEqual(['新的科技志愿服务点单 KP-2026-0001：农业技术讲座（乌海市）。查看：/requests KP-2026-0001', '新的科技志愿服务点单 KP-2026-0002：应急救护培训（东营市）。查看：/requests KP-2026-0002'])
     const list = await staff('/requests')
     expect(list.text).toContain('KP-2026-0002')
     expect(list.text).toContain('KP-2026-0001 [待接单] 乌海市 农业技术讲座')
