@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto'
 import type { HttpRequest, HttpResponse, HttpRoute } from '../core/skill.js'
 import { clearedSessionCookie, cookieOf, hashSecret, LoginLimiter, newSecret, sameSecret, SESSION_COOKIE, SESSION_IDLE_MS, sessionCookie } from './auth.js'
 import { htmlResponse, redirect, type ConsoleDeps, type StaffHandler } from './console-context.js'
@@ -21,6 +22,30 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 function secured(res: HttpResponse): HttpResponse {
   return { ...res, headers: { ...SECURITY_HEADERS, ...(res.headers ?? {}) } }
+}
+
+/** The signature of a redirect's notice and error, keyed by the session's secret. */
+function messageSig(query: URLSearchParams, key: string): string {
+  return createHmac('sha256', key).update(`${query.get('notice') ?? ''}\u0000${query.get('error') ?? ''}`).digest('base64url').slice(0, 22)
+}
+
+/** Adds the signature to a redirect that carries a notice or an error. */
+function signMessages(location: string, key: string): string {
+  const url = new URL(location, 'http://console.invalid')
+  if (!url.searchParams.has('notice') && !url.searchParams.has('error')) return location
+  url.searchParams.set('sig', messageSig(url.searchParams, key))
+  return `${url.pathname}${url.search}${url.hash}`
+}
+
+/** The query with its notice and error only when this session's console put them there: a crafted link cannot put words on a page. */
+function trustedMessages(query: URLSearchParams, key: string): URLSearchParams {
+  if (!query.has('notice') && !query.has('error')) return query
+  const sig = query.get('sig') ?? ''
+  if (sameSecret(sig, messageSig(query, key))) return query
+  const kept = new URLSearchParams(query)
+  kept.delete('notice')
+  kept.delete('error')
+  return kept
 }
 
 function forbidden(text: string): HttpResponse {
@@ -56,9 +81,11 @@ export function consoleRoutes(deps: ConsoleDeps): HttpRoute[] {
           log.warn({ path }, 'console: CSRF token missing or wrong')
           return secured(forbidden('表单已失效，请返回刷新页面后再提交。'))
         }
-        const res = await handler({ req, user: session.userKey, csrf: session.csrf, form, now })
+        const res = await handler({ req: { ...req, query: trustedMessages(req.query, session.csrf) }, user: session.userKey, csrf: session.csrf, form, now })
+        const headers: Record<string, string> = { 'set-cookie': sessionCookie(id!), ...(res.headers ?? {}) }
+        if (headers['location']) headers['location'] = signMessages(headers['location'], session.csrf)
         // Sliding expiry: the cookie lives as long as the session does.
-        return secured({ ...res, headers: { 'set-cookie': sessionCookie(id!), ...(res.headers ?? {}) } })
+        return secured({ ...res, headers })
       },
     }
   }

@@ -136,6 +136,17 @@ describe('console: CSRF and escaping', () => {
     expect(audit).toContain('event.add')
   })
 
+  it('shows a notice only when the console itself redirected with it (a crafted link cannot put words on a page)', async () => {
+    const cookie = await session()
+    const crafted = await (await get(`/admin/events?error=${encodeURIComponent('请拨打 400-000-0000 核实')}`, cookie)).text()
+    expect(crafted).not.toContain('400-000-0000')
+    const csrf = csrfOf(await (await get('/admin/events', cookie)).text())
+    const res = await post('/admin/events/cancel', { _csrf: csrf, id: '999999' }, cookie)
+    const location = res.headers.get('location')!
+    expect(location).toMatch(/[?&]sig=/)
+    expect(await (await get(location, cookie)).text()).toContain('没有这个活动')
+  })
+
   it("escapes residents' unanswered questions", async () => {
     await t.app.bot.handle({ channel: 'telegram', chatId: '2002', userId: '2002', isGroup: false, mentioned: true, forwarded: false, text: '<b onmouseover=alert(1)>火星上能种土豆吗</b>' })
     const cookie = await session()
