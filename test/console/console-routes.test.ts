@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LOGIN_LINK_TTL_MS, SESSION_IDLE_MS } from '../../src/console/auth.js'
 import { ADMIN_A, ADMIN_B, csrfOf, loginWith, RESIDENT, startHarness, type Harness } from './console-harness.js'
+import type { LocalEvent } from '../../src/calendar/event-schema.js'
 
 let t: Harness
 beforeAll(async () => {
@@ -276,5 +277,56 @@ describe('console: 人工 (handoff inbox)', () => {
     expect((await post('/admin/handoff/close', { _csrf: csrf, id: String(thread.id) }, cookie)).status).toBe(303)
     expect(t.sent.at(-1)?.text).toContain('人工服务已结束')
     expect((await say('防灾减灾日是哪天')).text).toContain('防灾减灾日')
+  })
+})
+
+describe('console: editing an event', () => {
+  it('changes the stored event, the calendar and the audit log (before → after)', async () => {
+    const cookie = await session()
+    const csrf = csrfOf(await (await get('/admin/events', cookie)).text())
+    const fields = { _csrf: csrf, region: '高平市', title: '高平市青少年科技节', start: '2026-12-06T09:00', end: '2026-12-06T12:00', place: '高平市科技馆', organiser: '高平市科协', audiences: ['青少年'], signup: '无需报名' }
+    await post('/admin/events/save', fields, cookie)
+    const row = (await t.consoleStore.listStaffEvents()).find((r) => r.event.includes('高平市青少年科技节'))!
+    const form = await (await get(`/admin/events/edit?id=${row.id}`, cookie)).text()
+    expect(form).toContain('value="高平市青少年科技节"')
+    expect(form).toContain('value="2026-12-06T09:00"')
+    expect((await post('/admin/events/save', { ...fields, id: String(row.id), title: '高平市青少年科技节（改期）', start: '2026-12-13T09:00', end: '2026-12-13T12:00' }, cookie)).status).toBe(303)
+    const changed = JSON.parse((await t.consoleStore.getStaffEvent(row.id))!.event) as LocalEvent
+    expect(changed).toMatchObject({ id: row.eventId, title: '高平市青少年科技节（改期）', start: '2026-12-13T09:00' })
+    expect(t.app.calendar.events.find((e) => e.id === row.eventId)?.title).toBe('高平市青少年科技节（改期）')
+    const entry = (await t.consoleStore.auditLog(5)).find((e) => e.action === 'event.edit')!
+    expect(JSON.parse(entry.before!)).toMatchObject({ title: '高平市青少年科技节' })
+    expect(JSON.parse(entry.after!)).toMatchObject({ title: '高平市青少年科技节（改期）' })
+  })
+})
+
+describe('console: KEPU_APPROVALS=1 and the login limit', () => {
+  it('lets the author approve alone, recorded as such', async () => {
+    const one = await startHarness({ KEPU_APPROVALS: '1' })
+    try {
+      const { cookie } = await loginWith(await one.link(ADMIN_A))
+      const page = await (await fetch(`${one.base}/admin/announcements`, { headers: { cookie: cookie! } })).text()
+      const csrf = csrfOf(page)
+      const body = (f: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(f), redirect: 'manual' as const, headers: { cookie: cookie! } })
+      await fetch(`${one.base}/admin/announcements/draft`, body({ _csrf: csrf, name: '每日防骗', topic: 'fraud-tip', region: '', frequency: 'daily', time: '07:30', template: '{daily_tip}' }))
+      const d = (await one.consoleStore.listDrafts())[0]!
+      expect((await fetch(`${one.base}/admin/announcements/approve`, body({ _csrf: csrf, id: String(d.id) }))).status).toBe(303)
+      expect(await one.consoleStore.getDraft(d.id)).toMatchObject({ status: 'approved', approvedBy: ADMIN_A, selfApproved: true })
+      expect((await one.consoleStore.auditLog(1))[0]!.action).toBe('draft.approve-alone')
+    } finally {
+      await one.close()
+    }
+  })
+
+  it('refuses logins for a minute after 20 failures, even with a good link', async () => {
+    const limited = await startHarness()
+    try {
+      for (let i = 0; i < 20; i++) expect((await loginWith(`${limited.base}/admin/login?token=bad${i}`)).status).toBe(403)
+      expect((await loginWith(await limited.link(ADMIN_A))).status).toBe(429)
+      limited.clock.advance(61_000)
+      expect((await loginWith(await limited.link(ADMIN_A))).status).toBe(303)
+    } finally {
+      await limited.close()
+    }
   })
 })
