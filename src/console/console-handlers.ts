@@ -46,9 +46,11 @@ const END = /^(结束人工|结束人工服务|退出人工|回到机器人|结�
 /**
  * Observe stage: the 人工 inbox. When the bot answered 「转人工」 (reply.handoff), the private chat gets a thread
  * in the console; while it is open every message goes to staff instead of the bot (acknowledged), until
- * 「结束人工」, a staff member ends it, or a day passes quietly. Group chats are never handed off.
+ * 「结束人工」, a staff member ends it, or a day passes quietly. Group chats are never handed off. Admins on the
+ * resident's platform are told in their private chat (`notifyStaff`), without the resident's words.
  */
-export function createHandoffHandler(store: ConsoleStore, idleMs = HANDOFF_IDLE_MS): Handler {
+export function createHandoffHandler(store: ConsoleStore, options: { idleMs?: number; notifyStaff?: (channel: string, text: string) => void } = {}): Handler {
+  const idleMs = options.idleMs ?? HANDOFF_IDLE_MS
   return async (ctx, next) => {
     if (ctx.incoming.isGroup || !ctx.text.trim()) return next()
     const active = await store.activeHandoff(ctx.userKey, ctx.now, idleMs).catch((err: unknown) => {
@@ -72,6 +74,7 @@ export function createHandoffHandler(store: ConsoleStore, idleMs = HANDOFF_IDLE_
       ctx.log.warn({ code: errorCode(err) }, 'console: handoff not opened')
       return reply
     }
+    options.notifyStaff?.(ctx.incoming.channel, `有居民请求人工（${ctx.userKey}${ctx.region ? `，${ctx.region.name}` : ''}），请到管理台「人工」页回复。`)
     return { ...reply, text: `${reply.text}\n已通知工作人员，他们会在这里回复您；发「结束人工」回到机器人。` }
   }
 }

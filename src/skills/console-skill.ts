@@ -27,6 +27,15 @@ export const consoleSkill: KepuSkill = {
     let adapters: ReadonlyMap<string, Adapter> | undefined
     let live: TemplateContent | undefined
     const content = (): TemplateContent => (live ??= createLiveContent({ calendar: env.calendar(), fraud: env.fraud(), cards: () => env.kepu().cards }))
+    // Admins on the resident's platform hear of a handoff in their private chat (never the resident's words).
+    const notifyStaff = (channel: string, text: string): void => {
+      const adapter = adapters?.get(channel)
+      if (!adapter) return
+      for (const chat of admins.chats()) {
+        if (chat.channel !== channel) continue
+        adapter.send({ chatId: chat.chatId, text }).catch((err: unknown) => env.logger.warn({ code: errorCode(err) }, 'console: admin not told of a handoff'))
+      }
+    }
     const sync = () =>
       syncStoredEvents(store, env.calendar()).catch((err: unknown) => {
         env.logger.warn({ code: errorCode(err) }, 'console: stored events not loaded')
@@ -35,7 +44,7 @@ export const consoleSkill: KepuSkill = {
     return {
       handlers: [
         { name: 'question-stats', stage: 'observe', handle: createStatsRecorder(store) },
-        { name: 'handoff', stage: 'observe', handle: createHandoffHandler(store) },
+        { name: 'handoff', stage: 'observe', handle: createHandoffHandler(store, { notifyStaff }) },
         { name: 'console-link', stage: 'staff', handle: createConsoleCommand({ store, admins, baseUrl }) },
       ],
       staffCommands: [{ usage: '/console', summary: '管理台一次性登录链接（私聊，10 分钟有效）' }],

@@ -246,6 +246,8 @@ describe('console: 人工 (handoff inbox)', () => {
     const first = await say('转人工')
     expect(first.handoff).toBe(true)
     expect(first.text).toContain('结束人工')
+    // Both admins are told in their private chats, without the resident's words.
+    expect(t.sent.filter((m) => m.text.includes('有居民请求人工（telegram:4004）')).map((m) => m.chatId).sort()).toEqual(['1001', '1002'])
     const held = await say('<img src=x onerror=alert(1)>我家门口的科普栏坏了')
     expect(held.text).toContain('已转给工作人员')
     expect(held.intent).toBe('help')
