@@ -176,6 +176,8 @@ const schema = z.object({
   KEPU_WECHAT_DAILY_CAP: num(1, 1_000_000).default(500),
   KEPU_CATCHUP_MINUTES: num(0, 7 * 24 * 60).default(360),
   KEPU_IN_DOUBT: z.enum(['report', 'resend']).default('report'),
+  /** The sender lease per bot account (replicas): a dead sender is taken over within about this long. */
+  KEPU_SENDER_LEASE_S: int(2, 600).default(6),
   KEPU_DEFAULT_ANNOUNCEMENTS: flag.default(true),
   KEPU_UNANSWERED_DIGEST: flag.default(false),
   /** Keep the terminal's line history (`kepu chat`) in KEPU_DATA_DIR/console-history; 0 keeps none. */

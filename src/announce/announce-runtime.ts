@@ -65,6 +65,7 @@ export function createAnnounceRuntime(deps: AnnounceRuntimeDeps): AnnounceRuntim
     clock,
     logger: log,
     inDoubtPolicy: config.inDoubtPolicy,
+    ...(config.leaseTtlMs ? { leaseTtlMs: config.leaseTtlMs } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
   })
   const scheduler = createScheduler({ store, announcements, clock, logger: log, cron: deps.cron ?? nodeCronFactory, catchUpMs: config.catchUpMs, onQueued: () => worker.wake() })

@@ -12,6 +12,8 @@ export interface DeliveryConfig {
   defaults: boolean
   /** Send admins a weekly digest of unanswered questions. */
   unansweredDigest: boolean
+  /** The sender lease's time to live (ms). */
+  leaseTtlMs: number
 }
 
 /** The delivery settings of a loaded configuration (the variables are in config.ts, validated there). */
@@ -30,6 +32,7 @@ export function deliveryConfigOf(c: Config): DeliveryConfig {
     inDoubtPolicy: c.KEPU_IN_DOUBT,
     defaults: c.KEPU_DEFAULT_ANNOUNCEMENTS,
     unansweredDigest: c.KEPU_UNANSWERED_DIGEST,
+    leaseTtlMs: c.KEPU_SENDER_LEASE_S * 1000,
   }
 }
 

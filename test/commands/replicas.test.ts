@@ -69,6 +69,8 @@ describe.skipIf(!url || !built)('two serve replicas on PostgreSQL, sender killed
           KEPU_DATABASE_POOL: '4',
           KEPU_DEFAULT_ANNOUNCEMENTS: '0',
           KEPU_TELEGRAM_RATE: '30',
+          // A short lease: the bound checked below (10 s) keeps a wide margin on a busy machine.
+          KEPU_SENDER_LEASE_S: '3',
           KEPU_CACHE_DIR: join(root, 'node_modules/.cache/kepu'),
           KEPU_LOG_LEVEL: 'warn',
         },
