@@ -73,7 +73,7 @@ describe.skipIf(!built)('kepu serve process lifecycle (real processes)', () => {
     const [cmd, args] = how === 'npx' ? ['npx', ['--no-install', 'kepu', 'serve']] : [process.execPath, [join(root, 'bin/kepu.js'), 'serve']]
     const child = spawn(cmd as string, args as string[], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, KEPU_ADAPTERS: 'telegram', TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, TELEGRAM_POLL_TIMEOUT_S: '1', KEPU_DATA_DIR: dir, KEPU_CACHE_DIR: join(root, 'node_modules/.cache/kepu'), KEPU_DEFAULT_ANNOUNCEMENTS: '0' },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, KEPU_ADAPTERS: 'telegram', TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, TELEGRAM_POLL_TIMEOUT_S: '1', KEPU_DATA_DIR: dir, KEPU_CACHE_DIR: join(root, 'node_modules/.cache/kepu'), KEPU_DEFAULT_ANNOUNCEMENTS: '0', KEPU_HTTP_PORT: '0' },
       stdio: ['ignore', 'ignore', 'pipe'],
     })
     children.push(child)

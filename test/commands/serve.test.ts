@@ -31,7 +31,8 @@ function serve(env: Record<string, string>, cwd: string): Run {
   let err = ''
   const child = spawn(process.execPath, ['--import', tsx, cli, 'serve'], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, KEPU_CACHE_DIR: join(root, 'node_modules/.cache/kepu'), ...env },
+    // Port 0: the console and the feeds need the HTTP server; a fixed port would collide between test files.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, KEPU_CACHE_DIR: join(root, 'node_modules/.cache/kepu'), KEPU_HTTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')))
