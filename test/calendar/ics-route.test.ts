@@ -18,7 +18,7 @@ describe('GET /calendar/{region}.ics', () => {
       expect(res.headers.get('content-type')).toContain('text/calendar')
       expect(res.headers.get('cache-control')).toContain('max-age')
       const body = await res.text()
-      const events = Object.values(ical.sync.parseICS(body)).filter((e) => e.type === 'VEVENT')
+      const events = Object.values(ical.sync.parseICS(body)).filter((e) => e?.type === 'VEVENT')
       expect(events.length).toBeGreaterThan(5)
       expect(body).toContain('全国防灾减灾日')
       const etag = res.headers.get('etag')!
