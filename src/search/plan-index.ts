@@ -93,9 +93,9 @@ const FIGURE = /\d+(?:\.\d+)?\s*(?:-\s*\d+(?:\.\d+)?\s*)?(?:%|个|场|人|项|�
 const SENTENCE = /[^。；;！!？?]+[。；;！!？?]?/gu
 /**
  * Estimated bytes a loaded shard holds per character of its passages (MiniSearch's tree, the document
- * frequencies and the cached sentences with their terms), measured on the seeds (heap after GC: 15.4 MB for 5 shards, 46,687 characters).
+ * frequencies and the cached sentences with their terms), measured on the seeds (heap after GC: 10.3 MB for 5 shards with every sentence, 46,687 characters).
  */
-export const SHARD_BYTES_PER_CHAR = 330
+export const SHARD_BYTES_PER_CHAR = 220
 /** How many shards `warm` loads at start (a small corpus: all of them). */
 const WARM_SHARDS = 8
 /** A question without a region searches this many regions, picked by the router. */
@@ -201,10 +201,20 @@ export class PlanIndex {
     return (this.chars.get(region) ?? 0) * SHARD_BYTES_PER_CHAR
   }
 
-  /** A shard as JSON, for saving (builds it if needed). */
+  /** A shard as JSON, for saving (built afresh: a loaded shard keeps its terms in their saved form). */
   shardJSON(region: string): PlanShardJSON | undefined {
-    const s = this.byRegion.has(region) ? this.shard(region) : undefined
-    return s && { version: INDEX_VERSION, fingerprint: this.fingerprint, index: s.index.toJSON(), df: [...s.df], size: s.size }
+    if (!this.byRegion.has(region)) return undefined
+    const { index, df, size } = this.build(region)
+    return { version: INDEX_VERSION, fingerprint: this.fingerprint, index: index.toJSON(), df: [...df], size }
+  }
+
+  private build(region: string): { index: MiniSearch<IndexedPassage>; df: Map<string, number>; size: number } {
+    const docs = (this.byRegion.get(region) ?? []).map(toIndexed)
+    const index = new MiniSearch<IndexedPassage>(this.miniSearchOptions())
+    index.addAll(docs)
+    const df = new Map<string, number>()
+    for (const d of docs) for (const t of new Set(this.tokenize(foldText(`${d.title} ${d.headings} ${d.text} ${d.units}`)))) df.set(t, (df.get(t) ?? 0) + 1)
+    return { index, df, size: docs.length }
   }
 
   private shard(region: string): Shard & { built?: boolean } {
@@ -218,18 +228,14 @@ export class PlanIndex {
     this.makeRoomFor(this.estimate(region))
     const stored = this.store?.read(region)
     if (stored && stored.version === INDEX_VERSION && stored.fingerprint === this.fingerprint) {
-      const loaded = { index: MiniSearch.loadJS<IndexedPassage>(stored.index, this.miniSearchOptions()), df: new Map(stored.df), size: stored.size, bytes: this.estimate(region), sentences: new Map() }
+      const loaded = { index: loadLazily(stored.index, this.miniSearchOptions()), df: new Map(stored.df), size: stored.size, bytes: this.estimate(region), sentences: new Map() }
       this.keep(region, loaded)
       return loaded
     }
-    const docs = (this.byRegion.get(region) ?? []).map(toIndexed)
-    const index = new MiniSearch<IndexedPassage>(this.miniSearchOptions())
-    index.addAll(docs)
-    const df = new Map<string, number>()
-    for (const d of docs) for (const t of new Set(this.tokenize(foldText(`${d.title} ${d.headings} ${d.text} ${d.units}`)))) df.set(t, (df.get(t) ?? 0) + 1)
-    const shard = { index, df, size: docs.length, bytes: this.estimate(region), sentences: new Map<string, PassageSentences>() }
+    const { index, df, size } = this.build(region)
+    const shard = { index, df, size, bytes: this.estimate(region), sentences: new Map<string, PassageSentences>() }
     this.keep(region, shard)
-    this.store?.write(region, { version: INDEX_VERSION, fingerprint: this.fingerprint, index: index.toJSON(), df: [...df], size: docs.length })
+    this.store?.write(region, { version: INDEX_VERSION, fingerprint: this.fingerprint, index: index.toJSON(), df: [...df], size })
     return { ...shard, built: true }
   }
 
@@ -363,6 +369,51 @@ export class PlanIndex {
   private newMiniSearch(): MiniSearch<IndexedPassage> {
     return new MiniSearch<IndexedPassage>(this.miniSearchOptions())
   }
+}
+
+/** A saved term's entry: field id → document id → term frequency, as MiniSearch serialises it. */
+type SavedTermData = Record<string, Record<string, number>>
+
+/**
+ * MiniSearch's term index for exact look-ups, read from the saved entries: a term is turned into
+ * MiniSearch's form (field id → document id → frequency, as `loadJS` does) on its first look-up, so
+ * loading a shard builds no radix tree (most of `loadJS`'s time and memory). Searches use exact terms
+ * only (no prefix, no fuzzy), and `get` is all that MiniSearch's search asks of its index then.
+ */
+class SavedTermIndex {
+  private readonly saved: Map<string, SavedTermData>
+  private readonly converted = new Map<string, Map<number, Map<number, number>>>()
+
+  constructor(entries: AsPlainObject['index']) {
+    this.saved = new Map(entries as [string, SavedTermData][])
+  }
+
+  get(term: string): Map<number, Map<number, number>> | undefined {
+    const have = this.converted.get(term)
+    if (have) return have
+    const data = this.saved.get(term)
+    if (!data) return undefined
+    const out = new Map<number, Map<number, number>>()
+    for (const field of Object.keys(data)) {
+      const docs = new Map<number, number>()
+      const entry = data[field]!
+      for (const doc of Object.keys(entry)) docs.set(parseInt(doc, 10), entry[doc]!)
+      out.set(parseInt(field, 10), docs)
+    }
+    this.converted.set(term, out)
+    return out
+  }
+}
+
+/**
+ * A saved shard as a MiniSearch that answers exact-term searches exactly as `loadJS` would (same
+ * documents, field lengths and BM25 figures), with its term index read lazily (SavedTermIndex). Only
+ * `search` may be called on it; a shard to save again is built afresh (`shardJSON`).
+ */
+function loadLazily(saved: AsPlainObject, options: ConstructorParameters<typeof MiniSearch<IndexedPassage>>[0]): MiniSearch<IndexedPassage> {
+  const index = MiniSearch.loadJS<IndexedPassage>({ ...saved, index: [] }, options)
+  ;(index as unknown as { _index: SavedTermIndex })._index = new SavedTermIndex(saved.index)
+  return index
 }
 
 function toIndexed(p: Passage): IndexedPassage {

@@ -35,6 +35,28 @@ describe('PlanIndex with a memory budget', () => {
   })
 })
 
+describe('a shard loaded from its saved form', () => {
+  const kb = testApp().knowledge
+
+  it('ranks exactly as the shard it was saved from, on every passage title as a question', () => {
+    const saved = new Map<string, PlanShardJSON>()
+    const store = { read: (r: string) => saved.get(r), write: (r: string, s: PlanShardJSON) => void saved.set(r, JSON.parse(JSON.stringify(s)) as PlanShardJSON) }
+    const built = new PlanIndex(kb.plans, kb.tokenize, 'fp', store)
+    built.warm()
+    const loaded = new PlanIndex(kb.plans, kb.tokenize, 'fp', store)
+    expect(loaded.warm()).toBe(0)
+    const questions = kb.plans.flatMap((p) => p.passages.map((x) => ({ q: `${x.title}是多少`, region: p.region })))
+    expect(questions.length).toBeGreaterThan(300)
+    for (const { q, region } of questions) {
+      const a = kb.analyze(q)
+      const got = loaded.search(a, { region, limit: 10 }).map((h) => [h.passage.id, h.score])
+      expect(got, q).toEqual(built.search(a, { region, limit: 10 }).map((h) => [h.passage.id, h.score]))
+    }
+    const q = kb.analyze('科普志愿者队伍有多少人')
+    expect(loaded.search(q, { limit: 12 })).toEqual(built.search(q, { limit: 12 }))
+  })
+})
+
 describe('a corpus folder', () => {
   it('reads nested folders, searches a provincial plan with the regions below it, and caches parsed plans', () => {
     const seeds = mkdtempSync(join(tmpdir(), 'kepu-seeds-'))
