@@ -2,6 +2,7 @@ import MiniSearch, { type AsPlainObject } from 'minisearch'
 import type { Region } from '../knowledge/region-registry.js'
 import { analyzeQuestion, type AnalyzedQuestion } from '../search/analyze-question.js'
 import { foldText } from '../search/fold-text.js'
+import { loadSavedMiniSearch } from '../search/saved-minisearch.js'
 import type { QueryVocabulary } from '../search/query-vocabulary.js'
 import type { ChineseTokenizer } from '../search/tokenizer.js'
 import type { Category } from './card-schema.js'
@@ -179,7 +180,7 @@ export class CardIndex {
     let saved: Record<string, StoredTerms>
     if (stored && stored.version === INDEX_VERSION && stored.fingerprint === fingerprint) {
       saved = stored.terms
-      this.index = MiniSearch.loadJS<IndexedCard>(stored.index, this.options())
+      this.index = loadSavedMiniSearch<IndexedCard>(stored.index, this.options())
       this.built = false
     } else {
       // Every bigram and character the cards use: a bigram across two words of a question is kept only when

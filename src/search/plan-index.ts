@@ -3,6 +3,7 @@ import { NATIONAL } from '../knowledge/parse-plan.js'
 import type { Passage, Plan } from '../knowledge/plan.js'
 import type { AnalyzedQuestion } from './analyze-question.js'
 import { foldText } from './fold-text.js'
+import { loadSavedMiniSearch } from './saved-minisearch.js'
 import { COMMON_TERM, RegionRouter, summarize, type RegionSummary, type RoutingJSON } from './region-router.js'
 import type { Tokenize } from './tokenizer.js'
 
@@ -228,7 +229,7 @@ export class PlanIndex {
     this.makeRoomFor(this.estimate(region))
     const stored = this.store?.read(region)
     if (stored && stored.version === INDEX_VERSION && stored.fingerprint === this.fingerprint) {
-      const loaded = { index: loadLazily(stored.index, this.miniSearchOptions()), df: new Map(stored.df), size: stored.size, bytes: this.estimate(region), sentences: new Map() }
+      const loaded = { index: loadSavedMiniSearch<IndexedPassage>(stored.index, this.miniSearchOptions()), df: new Map(stored.df), size: stored.size, bytes: this.estimate(region), sentences: new Map() }
       this.keep(region, loaded)
       return loaded
     }
@@ -369,51 +370,6 @@ export class PlanIndex {
   private newMiniSearch(): MiniSearch<IndexedPassage> {
     return new MiniSearch<IndexedPassage>(this.miniSearchOptions())
   }
-}
-
-/** A saved term's entry: field id → document id → term frequency, as MiniSearch serialises it. */
-type SavedTermData = Record<string, Record<string, number>>
-
-/**
- * MiniSearch's term index for exact look-ups, read from the saved entries: a term is turned into
- * MiniSearch's form (field id → document id → frequency, as `loadJS` does) on its first look-up, so
- * loading a shard builds no radix tree (most of `loadJS`'s time and memory). Searches use exact terms
- * only (no prefix, no fuzzy), and `get` is all that MiniSearch's search asks of its index then.
- */
-class SavedTermIndex {
-  private readonly saved: Map<string, SavedTermData>
-  private readonly converted = new Map<string, Map<number, Map<number, number>>>()
-
-  constructor(entries: AsPlainObject['index']) {
-    this.saved = new Map(entries as [string, SavedTermData][])
-  }
-
-  get(term: string): Map<number, Map<number, number>> | undefined {
-    const have = this.converted.get(term)
-    if (have) return have
-    const data = this.saved.get(term)
-    if (!data) return undefined
-    const out = new Map<number, Map<number, number>>()
-    for (const field of Object.keys(data)) {
-      const docs = new Map<number, number>()
-      const entry = data[field]!
-      for (const doc of Object.keys(entry)) docs.set(parseInt(doc, 10), entry[doc]!)
-      out.set(parseInt(field, 10), docs)
-    }
-    this.converted.set(term, out)
-    return out
-  }
-}
-
-/**
- * A saved shard as a MiniSearch that answers exact-term searches exactly as `loadJS` would (same
- * documents, field lengths and BM25 figures), with its term index read lazily (SavedTermIndex). Only
- * `search` may be called on it; a shard to save again is built afresh (`shardJSON`).
- */
-function loadLazily(saved: AsPlainObject, options: ConstructorParameters<typeof MiniSearch<IndexedPassage>>[0]): MiniSearch<IndexedPassage> {
-  const index = MiniSearch.loadJS<IndexedPassage>({ ...saved, index: [] }, options)
-  ;(index as unknown as { _index: SavedTermIndex })._index = new SavedTermIndex(saved.index)
-  return index
 }
 
 function toIndexed(p: Passage): IndexedPassage {
