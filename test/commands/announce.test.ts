@@ -1,43 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { Command } from 'commander'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { cliHarness } from '../helpers/cli-harness.js'
 import { register as registerAnnounce } from '../../src/commands/announce.js'
 import { register as registerBroadcast } from '../../src/commands/broadcast.js'
 import { parseSince, register as registerReport } from '../../src/commands/report.js'
 import { openStore } from '../../src/store/sql/open-store.js'
 
-let dir: string
-let out: string[]
-let err: string[]
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'kepu-cli-'))
-  vi.stubEnv('KEPU_DATA_DIR', dir)
-  vi.stubEnv('KEPU_ADAPTERS', '')
-  out = []
-  err = []
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true))
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true))
-  process.exitCode = undefined
-})
-afterEach(() => {
-  vi.restoreAllMocks()
-  vi.unstubAllEnvs()
-  process.exitCode = undefined
-  rmSync(dir, { recursive: true, force: true })
-})
-
-async function kepu(...args: string[]): Promise<string> {
-  const program = new Command('kepu').exitOverride()
-  registerAnnounce(program)
-  registerBroadcast(program)
-  registerReport(program)
-  out = []
-  await program.parseAsync(['node', 'kepu', ...args])
-  return out.join('')
-}
+const cli = cliHarness('kepu-cli-', [registerAnnounce, registerBroadcast, registerReport])
+const kepu = cli.kepu
 
 describe('kepu announce / broadcast / report', () => {
   it('adds an announcement and shows the next five firings in Asia/Shanghai', async () => {
@@ -45,7 +14,7 @@ describe('kepu announce / broadcast / report', () => {
     expect(text).toContain('added #1')
     expect(text.match(/周一 09:00/g)).toHaveLength(5)
     expect(await kepu('announce', 'list')).toMatch(/#1 .*东营市/)
-    const s = await openStore({ dataDir: dir })
+    const s = await openStore({ dataDir: cli.dir })
     expect((await s.getAnnouncement(1))!.template).toBe('本周科普活动：\n{week_events}')
     await s.close()
   })
@@ -53,12 +22,12 @@ describe('kepu announce / broadcast / report', () => {
   it('refuses a bad cron, an unknown region and a missing target with exit code 2 and one line', async () => {
     await kepu('announce', 'add', '--cron', '0 9 * *', '--topic', 'weekly', '--template', 'x')
     expect(process.exitCode).toBe(2)
-    expect(err.join('')).toMatch(/^kepu announce add: cron 表达式/)
+    expect(cli.err.join('')).toMatch(/^kepu announce add: cron 表达式/)
     process.exitCode = undefined
     await kepu('announce', 'add', '--cron', '0 9 * * 1', '--topic', 'weekly', '--region', '火星', '--template', 'x')
-    expect(err.join('')).toContain('不认识地区「火星」')
+    expect(cli.err.join('')).toContain('不认识地区「火星」')
     await kepu('announce', 'add', '--cron', '0 9 * * 1', '--template', 'x')
-    expect(err.join('')).toContain('a target is needed')
+    expect(cli.err.join('')).toContain('a target is needed')
     expect(await kepu('announce', 'list')).toContain('no announcements')
   })
 
@@ -73,7 +42,7 @@ describe('kepu announce / broadcast / report', () => {
   })
 
   it('lists unanswered questions grouped, most asked first', async () => {
-    const s = await openStore({ dataDir: dir })
+    const s = await openStore({ dataDir: cli.dir })
     const at = new Date()
     for (const text of ['医保怎么报销', '医保怎么报销？', '明天天气']) await s.recordUnanswered({ channel: 'telegram', region: '东营市', text, normalized: text.replace(/？/, ''), at })
     await s.close()
@@ -84,7 +53,7 @@ describe('kepu announce / broadcast / report', () => {
   })
 
   it('ranks unanswered questions by the residents who asked, not by how often', async () => {
-    const s = await openStore({ dataDir: dir })
+    const s = await openStore({ dataDir: cli.dir })
     const at = new Date()
     for (let i = 0; i < 20; i++) await s.recordUnanswered({ channel: 'telegram', region: '东营市', text: `广告 ${i} 加微信 abc_123 看 www.x.com`, normalized: '广告', at, userKey: 'telegram:666' })
     for (const user of ['1', '2']) await s.recordUnanswered({ channel: 'telegram', region: '东营市', text: '医保怎么报销', normalized: '医保怎么报销', at, userKey: `telegram:${user}` })

@@ -1,45 +1,18 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Command } from 'commander'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { cliHarness } from '../helpers/cli-harness.js'
 import { parseUserKey, register } from '../../src/commands/data.js'
-import { runCli } from '../../src/commands/run-cli.js'
 import { openStore } from '../../src/store/sql/open-store.js'
 
-let dir: string
-let out: string[]
-let err: string[]
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'kepu-data-'))
-  vi.stubEnv('KEPU_DATA_DIR', dir)
-  vi.stubEnv('KEPU_ADAPTERS', '')
-  out = []
-  err = []
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true))
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true))
-  process.exitCode = undefined
-})
-afterEach(() => {
-  vi.restoreAllMocks()
-  vi.unstubAllEnvs()
-  process.exitCode = undefined
-  rmSync(dir, { recursive: true, force: true })
-})
-
-async function kepu(...args: string[]): Promise<string> {
-  const program = new Command('kepu').exitOverride()
-  register(program)
-  await runCli(program, ['node', 'kepu', ...args])
-  return out.join('')
-}
+const cli = cliHarness('kepu-data-', [register])
+const kepu = cli.kepu
 
 const at = new Date('2026-09-14T01:00:00Z')
 
 describe('kepu data purge --user', () => {
   it("deletes the user's state, private-chat subscriptions, queued messages and unanswered questions, and only theirs", async () => {
-    const s = await openStore({ dataDir: dir })
+    const s = await openStore({ dataDir: cli.dir })
     await s.users.set('telegram:42', { region: '东营市' })
     await s.users.set('telegram:7', { region: '乌海市' })
     await s.subscribe({ channel: 'telegram', chatId: '42', topic: 'fraud-tip', region: undefined }, at)
@@ -54,7 +27,7 @@ describe('kepu data purge --user', () => {
     expect(process.exitCode).toBeUndefined()
     expect(text).toBe('purged telegram:42: user state 1, subscriptions 1, blocked-chat marks 0, messages to the chat anonymised 1, unanswered questions 1, service requests anonymised 0, volunteer registrations 0\n')
 
-    const after = await openStore({ dataDir: dir })
+    const after = await openStore({ dataDir: cli.dir })
     try {
       expect(await after.users.get('telegram:42')).toBeUndefined()
       expect(await after.users.get('telegram:7')).toBeDefined()
@@ -68,16 +41,16 @@ describe('kepu data purge --user', () => {
   })
 
   it('removes the terminal history for a console user', async () => {
-    writeFileSync(join(dir, 'console-history'), '我的问题\n')
+    writeFileSync(join(cli.dir, 'console-history'), '我的问题\n')
     expect(await kepu('data', 'purge', '--user', 'console:local')).toContain('console history removed')
-    expect(existsSync(join(dir, 'console-history'))).toBe(false)
+    expect(existsSync(join(cli.dir, 'console-history'))).toBe(false)
   })
 
   it('refuses a --user that is not channel:userId, in one line with exit code 2', async () => {
     await kepu('data', 'purge', '--user', '42')
     expect(process.exitCode).toBe(2)
-    expect(err.join('')).toMatch(/^kepu data: --user "42": expected channel:userId/)
-    expect(err.join('').trim().split('\n')).toHaveLength(1)
+    expect(cli.err.join('')).toMatch(/^kepu data: --user "42": expected channel:userId/)
+    expect(cli.err.join('').trim().split('\n')).toHaveLength(1)
     expect(() => parseUserKey('telegram:')).toThrow(/channel:userId/)
     expect(() => parseUserKey('telegram:1 2')).toThrow(/channel:userId/)
     expect(parseUserKey(' wechat:wxid_abc ')).toEqual({ key: 'wechat:wxid_abc', channel: 'wechat', userId: 'wxid_abc' })

@@ -1,45 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { Command } from 'commander'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { cliHarness } from '../helpers/cli-harness.js'
 import { register } from '../../src/commands/admin.js'
 import { register as registerData } from '../../src/commands/data.js'
-import { runCli } from '../../src/commands/run-cli.js'
 import { hashSecret } from '../../src/console/auth.js'
 import { consoleStoreOf } from '../../src/store/sql/console-store-sql.js'
 import { openStore } from '../../src/store/sql/open-store.js'
 
-let dir: string
-let out: string[]
-let err: string[]
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'kepu-admin-'))
-  vi.stubEnv('KEPU_DATA_DIR', dir)
-  vi.stubEnv('KEPU_ADAPTERS', '')
-  vi.stubEnv('KEPU_ADMINS', 'telegram:1001')
-  vi.stubEnv('KEPU_HTTP_PORT', '8099')
-  out = []
-  err = []
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true))
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true))
-  process.exitCode = undefined
-})
-afterEach(() => {
-  vi.restoreAllMocks()
-  vi.unstubAllEnvs()
-  process.exitCode = undefined
-  rmSync(dir, { recursive: true, force: true })
-})
-
-async function kepu(...args: string[]): Promise<string> {
-  const program = new Command('kepu').exitOverride()
-  register(program)
-  registerData(program)
-  await runCli(program, ['node', 'kepu', ...args])
-  return out.join('')
-}
+const cli = cliHarness('kepu-admin-', [register, registerData], { KEPU_ADMINS: 'telegram:1001', KEPU_HTTP_PORT: '8099' })
+const kepu = cli.kepu
 
 describe('kepu admin link', () => {
   it('prints a one-time URL on the HTTP host and port; the store keeps only the hash, usable once', async () => {
@@ -47,8 +15,8 @@ describe('kepu admin link', () => {
     expect(process.exitCode).toBeUndefined()
     const m = /^http:\/\/127\.0\.0\.1:8099\/admin\/login\?token=([A-Za-z0-9_-]{43})\n$/.exec(text)
     expect(m).not.toBeNull()
-    expect(err.join('')).toContain('10 minutes')
-    const store = await openStore({ dataDir: dir })
+    expect(cli.err.join('')).toContain('10 minutes')
+    const store = await openStore({ dataDir: cli.dir })
     try {
       const s = consoleStoreOf(store)!
       expect(await s.useLoginToken(m![1]!, new Date())).toBeUndefined()
@@ -61,13 +29,13 @@ describe('kepu admin link', () => {
   it('refuses a user who is not in KEPU_ADMINS (exit 2, one line)', async () => {
     expect(await kepu('admin', 'link', '--user', 'telegram:2002')).toBe('')
     expect(process.exitCode).toBe(2)
-    expect(err.join('')).toContain('telegram:2002 is not in KEPU_ADMINS')
+    expect(cli.err.join('')).toContain('telegram:2002 is not in KEPU_ADMINS')
   })
 })
 
 describe('kepu data purge --user: the console part', () => {
   it("deletes the resident's handoff messages and says how many", async () => {
-    const store = await openStore({ dataDir: dir })
+    const store = await openStore({ dataDir: cli.dir })
     const s = consoleStoreOf(store)!
     const th = await s.openHandoff('telegram:42', 'telegram', '42', new Date())
     await s.addHandoffMessage(th.id, { fromStaff: false, author: 'telegram:42', text: '我的电话是…', at: new Date() })
@@ -76,7 +44,7 @@ describe('kepu data purge --user: the console part', () => {
     await s.addHandoffMessage(other.id, { fromStaff: false, author: 'telegram:7', text: '你好', at: new Date() })
     await store.close()
     expect(await kepu('data', 'purge', '--user', 'telegram:42')).toMatch(/, handoff messages 2\n$/)
-    const after = await openStore({ dataDir: dir })
+    const after = await openStore({ dataDir: cli.dir })
     try {
       const c = consoleStoreOf(after)!
       expect(await c.getHandoff(th.id)).toBeUndefined()
