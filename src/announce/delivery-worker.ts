@@ -195,7 +195,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       // the store's dueRows already hands alert rows out first.
       const priority = row.topic === ALERT_TOPIC ? { priority: 'alert' as const } : {}
       const receipt = await adapter.send({ chatId: row.chatId, text: row.text, isGroup: row.isGroup, ...(row.topic ? { topic: row.topic } : {}), ...priority })
-      await store.markSent(row.id, clock.now(), receipt.messageId)
+      await store.markSent(row.id, clock.now(), receipt.messageId, receipt.route)
     } catch (err) {
       await settleFailure(limiter, row, err).catch((e: unknown) => logger.error({ code: errorCode(e), row: row.id }, 'delivery: outcome not recorded'))
     }

@@ -55,7 +55,7 @@ export function register(program: Command): void {
         if (reports.length === 0) out('no firings in this window')
         for (const r of reports) {
           out(
-            `#${r.firingId} ${formatShanghai(r.fireAt)} ${r.name}: total ${r.total}, sent ${r.sent}, failed ${r.failed}, blocked ${r.blocked}, in doubt ${r.inDoubt}, pending ${r.pending + r.sending}, cancelled ${r.cancelled}`,
+            `#${r.firingId} ${formatShanghai(r.fireAt)} ${r.name}: total ${r.total}, sent ${r.sent}, failed ${r.failed}, blocked ${r.blocked}, in doubt ${r.inDoubt}, pending ${r.pending + r.sending}, cancelled ${r.cancelled}${r.routes ? ` (routes: ${Object.entries(r.routes).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`,
           )
         }
       }),

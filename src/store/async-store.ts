@@ -92,7 +92,8 @@ export interface OutboxStore {
    * settling it, so claim no more than will be sent next.
    */
   claimDue(channel: string, now: Date, limit: number): Promise<OutboxRow[]>
-  markSent(id: number, at: Date, messageId?: string): Promise<void>
+  /** `route`: which way the platform took it (e.g. `custom` or `template` on a WeChat Official Account). */
+  markSent(id: number, at: Date, messageId?: string, route?: string): Promise<void>
   /** sending → pending at a later time (transient error, rate limit); `countAttempt` false for rate limits. */
   retryLater(id: number, nextAttemptAt: number, error: string, at: Date, countAttempt?: boolean): Promise<void>
   /** Moves a pending row's due time (the chat is at its own limit). */

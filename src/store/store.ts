@@ -96,6 +96,8 @@ export interface DeliveryReport {
   blocked: number
   inDoubt: number
   cancelled: number
+  /** Sent messages by the route they took (`custom`, `template` …), when the adapter says. */
+  routes?: Record<string, number>
 }
 
 /** A question the bot declined. */

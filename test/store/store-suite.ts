@@ -394,6 +394,20 @@ export function storeSuite(harness: StoreHarness): void {
       expect(await s.reports(later(5000))).toEqual([])
       for (const r of await s.reports(at)) expect(sum(r)).toBe(r.total)
     })
+
+    it('counts the route each sent message took, when the adapter said (客服消息 or template)', async () => {
+      const s = await open()
+      const a = await announcement(s, 'routed')
+      const f = (await s.recordFiring(a.id, at, chats(3), at))!
+      const [r1, r2, r3] = await s.rowsOf(f.id)
+      for (const r of [r1!, r2!, r3!]) await s.claim(r.id, at)
+      await s.markSent(r1!.id, at, '1', 'custom')
+      await s.markSent(r2!.id, at, '2', 'template')
+      await s.markSent(r3!.id, at, '3', 'custom')
+      expect((await s.report(f.id))!.routes).toEqual({ custom: 2, template: 1 })
+      const plain = (await s.recordFiring(a.id, later(1), chats(1), at))!
+      expect((await s.report(plain.id))!.routes).toBeUndefined()
+    })
   })
 
   describe('unanswered questions', () => {

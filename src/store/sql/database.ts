@@ -96,6 +96,7 @@ export interface OutboxTable {
   next_attempt_at: number
   updated_at: number
   message_id: string | null
+  route: string | null
   last_error: string | null
 }
 

@@ -374,6 +374,8 @@ export const SCHEMA_STEPS: readonly SchemaStep[] = [
   },
   { version: 5, name: 'staff console: sessions, login links, audit log, staff events, announcement drafts, handled questions, question counts', sqlite: V5(SQLITE_ID, 'INTEGER'), postgres: V5(POSTGRES_ID, 'BIGINT') },
   { version: 6, name: 'staff console: handoff inbox', sqlite: V6(SQLITE_ID, 'INTEGER', 'INTEGER'), postgres: V6(POSTGRES_ID, 'BIGINT', 'BIGINT') },
+  // Which way a sent message went (the WeChat Official Account: 客服消息 or a template), for the report.
+  { version: 7, name: 'the route each sent message took', sqlite: 'ALTER TABLE outbox ADD COLUMN route TEXT;', postgres: 'ALTER TABLE outbox ADD COLUMN route TEXT;' },
 ]
 
 /** The newest version the steps reach. */

@@ -367,8 +367,8 @@ export class SqlStore implements Store {
     return rows.map(toOutboxRow).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
   }
 
-  async markSent(id: number, at: Date, messageId?: string): Promise<void> {
-    await this.db.updateTable('outbox').set({ status: 'sent', message_id: messageId ?? null, last_error: null, updated_at: at.getTime() }).where('id', '=', id).execute()
+  async markSent(id: number, at: Date, messageId?: string, route?: string): Promise<void> {
+    await this.db.updateTable('outbox').set({ status: 'sent', message_id: messageId ?? null, route: route ?? null, last_error: null, updated_at: at.getTime() }).where('id', '=', id).execute()
   }
 
   async retryLater(id: number, nextAttemptAt: number, error: string, at: Date, countAttempt = true): Promise<void> {
@@ -476,12 +476,32 @@ export class SqlStore implements Store {
 
   async report(firingId: number): Promise<DeliveryReport | undefined> {
     const row = await this.reportQuery().where('f.id', '=', firingId).executeTakeFirst()
-    return row ? toReport(numeric(row)) : undefined
+    return row ? (await this.withRoutes([toReport(numeric(row))]))[0] : undefined
   }
 
   async reports(since: Date): Promise<DeliveryReport[]> {
     const rows = await this.reportQuery().where('f.created_at', '>=', since.getTime()).orderBy('f.created_at', 'desc').orderBy('f.id', 'desc').execute()
-    return rows.map((r) => toReport(numeric(r)))
+    return this.withRoutes(rows.map((r) => toReport(numeric(r))))
+  }
+
+  /** Adds how many sent messages took each route, for firings where an adapter said. */
+  private async withRoutes(reports: DeliveryReport[]): Promise<DeliveryReport[]> {
+    if (!reports.length) return reports
+    const rows = await this.db
+      .selectFrom('outbox')
+      .select(['firing_id', 'route', sql<number>`count(*)`.as('n')])
+      .where('firing_id', 'in', reports.map((r) => r.firingId))
+      .where('status', '=', 'sent')
+      .where('route', 'is not', null)
+      .groupBy(['firing_id', 'route'])
+      .execute()
+    const by = new Map<number, Record<string, number>>()
+    for (const r of rows) {
+      const routes = by.get(Number(r.firing_id)) ?? {}
+      routes[r.route!] = Number(r.n)
+      by.set(Number(r.firing_id), routes)
+    }
+    return reports.map((r) => (by.has(r.firingId) ? { ...r, routes: by.get(r.firingId)! } : r))
   }
 
   async rowsOf(firingId: number): Promise<OutboxRow[]> {
