@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { pruneCacheSiblings, writeCacheFile } from '../core/cache-files.js'
 import type { Logger } from '../core/logger.js'
 import type { Region } from '../knowledge/region-registry.js'
 import { foldText } from '../search/fold-text.js'
@@ -42,7 +43,7 @@ export function loadKepuKnowledge(options: KepuOptions): KepuKnowledge {
   const folder = options.cacheDir ? join(options.cacheDir, CACHE_FOLDER, fingerprint) : undefined
   const tokenizer = cardTokenizer(cards, vocabulary, options.regions, folder, options.logger)
   const index = new CardIndex(cards, tokenizer, vocabulary, options.regions, fingerprint, folder ? shardStore(folder, options.logger) : undefined)
-  if (folder && index.built) prune(folder)
+  if (folder && index.built) pruneCacheSiblings(folder)
   return { cards, index }
 }
 
@@ -73,7 +74,7 @@ function cardTokenizer(cards: readonly LoadedCard[], vocabulary: QueryVocabulary
   ]
   // A dictionary line is `word freq tag`: a word with a space (「be fast」) cannot be one.
   const dictionary = domainDictionary([...texts, ...commonWords()], extra.filter((w) => !/\s/u.test(w)))
-  if (file && folder) write(folder, file, dictionary, logger)
+  if (file && folder) writeCacheFile(folder, file, dictionary, cacheWarning(logger))
   return createTokenizer({ dictionary })
 }
 
@@ -105,28 +106,12 @@ function shardStore(folder: string, logger?: Logger): CardShardStore {
       }
     },
     write(shard) {
-      write(folder, file, JSON.stringify(shard), logger)
+      writeCacheFile(folder, file, JSON.stringify(shard), cacheWarning(logger))
     },
   }
 }
 
-/** Removes the caches of other fingerprints: they can never be used again. */
-function prune(folder: string): void {
-  const parent = join(folder, '..')
-  try {
-    for (const name of readdirSync(parent)) if (/^[0-9a-f]{16}$/u.test(name) && join(parent, name) !== folder) rmSync(join(parent, name), { recursive: true, force: true })
-  } catch {
-    // A cache we cannot tidy costs disk space only.
-  }
-}
-
-function write(folder: string, file: string, data: string, logger?: Logger): void {
-  try {
-    mkdirSync(folder, { recursive: true })
-    const tmp = `${file}.${process.pid}.tmp`
-    writeFileSync(tmp, data)
-    renameSync(tmp, file)
-  } catch (err) {
-    logger?.warn({ code: 'E_INDEX_CACHE', module: 'kepu', err: err instanceof Error ? err.name : 'unknown' }, 'card index cache not written')
-  }
+/** How a card-index cache that could not be written is reported. */
+function cacheWarning(logger: Logger | undefined): (err: string) => void {
+  return (err) => logger?.warn({ code: 'E_INDEX_CACHE', module: 'kepu', err }, 'card index cache not written')
 }

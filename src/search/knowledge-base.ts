@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { pruneCacheSiblings, writeCacheFile } from '../core/cache-files.js'
 import type { Logger } from '../core/logger.js'
 import { analyzeQuestion, type AnalyzedQuestion } from './analyze-question.js'
 import { PlanIndex, type PlanShardJSON, type ShardStore } from './plan-index.js'
@@ -90,8 +91,8 @@ function domainTokenizer(plans: Plan[], vocabulary: QueryVocabulary, regions: Re
   ]
   const dictionary = domainDictionary(texts, extra)
   if (file && folder) {
-    writeAtomically(folder, file, dictionary, logger)
-    pruneSiblings(folder)
+    writeCacheFile(folder, file, dictionary, (err) => logger?.warn({ code: 'E_INDEX_CACHE', err }, 'index cache not written'))
+    pruneCacheSiblings(folder)
   }
   return createTokenizer({ dictionary })
 }
@@ -107,7 +108,7 @@ function fileShardStore(folder: string, logger?: Logger): ShardStore {
       }
     },
     write(region, shard) {
-      writeAtomically(folder, path(region), JSON.stringify(shard), logger)
+      writeCacheFile(folder, path(region), JSON.stringify(shard), (err) => logger?.warn({ code: 'E_INDEX_CACHE', err }, 'index cache not written'))
     },
     readRouting() {
       try {
@@ -117,31 +118,12 @@ function fileShardStore(folder: string, logger?: Logger): ShardStore {
       }
     },
     writeRouting(routing) {
-      writeAtomically(folder, join(folder, 'routing.json'), JSON.stringify(routing), logger)
+      writeCacheFile(folder, join(folder, 'routing.json'), JSON.stringify(routing), (err) => logger?.warn({ code: 'E_INDEX_CACHE', err }, 'index cache not written'))
     },
   }
 }
 
-/** Removes caches of other fingerprints beside `folder`: they can never be used again. */
-function pruneSiblings(folder: string): void {
-  const parent = dirname(folder)
-  try {
-    for (const name of readdirSync(parent)) if (/^[0-9a-f]{16}$/u.test(name) && join(parent, name) !== folder) rmSync(join(parent, name), { recursive: true, force: true })
-  } catch {
-    // A cache we cannot tidy costs disk space only.
-  }
-}
 
-function writeAtomically(folder: string, file: string, data: string, logger?: Logger): void {
-  try {
-    mkdirSync(folder, { recursive: true })
-    const tmp = `${file}.${process.pid}.tmp`
-    writeFileSync(tmp, data)
-    renameSync(tmp, file)
-  } catch (err) {
-    logger?.warn({ code: 'E_INDEX_CACHE', err: err instanceof Error ? err.name : 'unknown' }, 'index cache not written')
-  }
-}
 
 /**
  * A hash of what the index is built from: the parsed passages (so a parser change counts as well as a
