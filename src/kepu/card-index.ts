@@ -2,6 +2,7 @@ import MiniSearch, { type AsPlainObject } from 'minisearch'
 import type { Region } from '../knowledge/region-registry.js'
 import { analyzeQuestion, type AnalyzedQuestion } from '../search/analyze-question.js'
 import { foldText } from '../search/fold-text.js'
+import { foldedMiniSearchOptions } from '../search/folded-options.js'
 import { loadSavedMiniSearch } from '../search/saved-minisearch.js'
 import type { QueryVocabulary } from '../search/query-vocabulary.js'
 import type { ChineseTokenizer } from '../search/tokenizer.js'
@@ -405,14 +406,7 @@ export class CardIndex {
   }
 
   private options(): ConstructorParameters<typeof MiniSearch<IndexedCard>>[0] {
-    const tokenize = this.tokenizer.tokenize
-    return {
-      fields: [...FIELDS],
-      storeFields: [],
-      tokenize: (text: string) => tokenize(foldText(text)),
-      processTerm: (term: string) => term,
-      searchOptions: { tokenize: (text: string) => tokenize(foldText(text)), processTerm: (term: string) => term },
-    }
+    return foldedMiniSearchOptions<IndexedCard>(FIELDS, this.tokenizer.tokenize)
   }
 }
 

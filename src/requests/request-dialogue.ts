@@ -145,6 +145,20 @@ export function startVolunteer(env: DialogueEnv, skills: string[] = []): { draft
 }
 
 /** Re-asks a step after an answer that does not fit: what went wrong, then the step with its options. */
+/** The contact step both dialogues end with: a phone number, then the confirmation. */
+function contactStep<D extends OrderDraft | VolunteerDraft>(d: D, t: string, env: DialogueEnv, next: (patch: Partial<D>) => StepResult): StepResult {
+  const contact = readContact(t)
+  if (!contact) return again(d, env, env.elder ? '没看到电话号码。' : '没看到电话号码，请留一个手机号或座机号。')
+  return next({ contact, step: 'confirm' } as Partial<D>)
+}
+
+/** The confirmation both dialogues end with: submit, start again from `first`, or ask again. */
+function confirmStep(d: OrderDraft | VolunteerDraft, t: string, env: DialogueEnv, first: OrderDraft | VolunteerDraft): StepResult {
+  if (YES.test(t)) return { submit: d, prompt: { text: '' } }
+  if (REDO.test(t)) return { draft: first, prompt: promptOf(first, env) }
+  return again(d, env, env.elder ? '请回数字。' : '请回复数字：1 提交，2 重新填写，3 取消。')
+}
+
 function again(d: OrderDraft | VolunteerDraft, env: DialogueEnv, why: string): StepResult {
   const p = promptOf(d, env)
   return { draft: d, prompt: { ...p, text: `${why}\n${p.text}` } }
@@ -191,16 +205,10 @@ function orderStep(d: OrderDraft, t: string, env: DialogueEnv): StepResult {
       if (n === undefined) return again(d, env, env.elder ? '请回一个数字。' : '请回复一个人数，如 50；不确定就回「不确定」。')
       return next({ size: n, step: 'contact' })
     }
-    case 'contact': {
-      const contact = readContact(t)
-      if (!contact) return again(d, env, env.elder ? '没看到电话号码。' : '没看到电话号码，请留一个手机号或座机号。')
-      return next({ contact, step: 'confirm' })
-    }
-    case 'confirm': {
-      if (YES.test(t)) return { submit: d, prompt: { text: '' } }
-      if (REDO.test(t)) return { draft: { kind: 'order', step: 'service' }, prompt: promptOf({ kind: 'order', step: 'service' }, env) }
-      return again(d, env, env.elder ? '请回数字。' : '请回复数字：1 提交，2 重新填写，3 取消。')
-    }
+    case 'contact':
+      return contactStep(d, t, env, next)
+    case 'confirm':
+      return confirmStep(d, t, env, { kind: 'order', step: 'service' })
   }
 }
 
@@ -225,16 +233,10 @@ function volunteerStep(d: VolunteerDraft, t: string, env: DialogueEnv): StepResu
       if (!skills.length) return again(d, env, env.elder ? '请回数字。' : '请回复数字，可多选，如 1,3。')
       return next({ skills, step: 'contact' })
     }
-    case 'contact': {
-      const contact = readContact(t)
-      if (!contact) return again(d, env, env.elder ? '没看到电话号码。' : '没看到电话号码，请留一个手机号或座机号。')
-      return next({ contact, step: 'confirm' })
-    }
-    case 'confirm': {
-      if (YES.test(t)) return { submit: d, prompt: { text: '' } }
-      if (REDO.test(t)) return { draft: { kind: 'volunteer', step: 'name' }, prompt: promptOf({ kind: 'volunteer', step: 'name' }, env) }
-      return again(d, env, env.elder ? '请回数字。' : '请回复数字：1 提交，2 重新填写，3 取消。')
-    }
+    case 'contact':
+      return contactStep(d, t, env, next)
+    case 'confirm':
+      return confirmStep(d, t, env, { kind: 'volunteer', step: 'name' })
   }
 }
 

@@ -3,6 +3,7 @@ import { NATIONAL } from '../knowledge/parse-plan.js'
 import type { Passage, Plan } from '../knowledge/plan.js'
 import type { AnalyzedQuestion } from './analyze-question.js'
 import { foldText } from './fold-text.js'
+import { foldedMiniSearchOptions } from './folded-options.js'
 import { loadSavedMiniSearch } from './saved-minisearch.js'
 import { COMMON_TERM, RegionRouter, summarize, type RegionSummary, type RoutingJSON } from './region-router.js'
 import type { Tokenize } from './tokenizer.js'
@@ -357,14 +358,7 @@ export class PlanIndex {
   }
 
   private miniSearchOptions(): ConstructorParameters<typeof MiniSearch<IndexedPassage>>[0] {
-    const tokenize = this.tokenize
-    return {
-      fields: [...FIELDS],
-      storeFields: [],
-      tokenize: (text: string) => tokenize(foldText(text)),
-      processTerm: (term: string) => term,
-      searchOptions: { tokenize: (text: string) => tokenize(foldText(text)), processTerm: (term: string) => term },
-    }
+    return foldedMiniSearchOptions<IndexedPassage>(FIELDS, this.tokenize)
   }
 
   private newMiniSearch(): MiniSearch<IndexedPassage> {
