@@ -17,6 +17,8 @@ const MAX_STEPS = 4
 const NAME_PREFIX = '应急提醒'
 /** The due time alert rows get: before anything else in the queue. */
 const ALERT_DUE_AT = 0
+/** Where a hazard's starter text wants a fact (hazards.ts); a text still holding one is not sent. */
+export const BLANK = '××'
 
 /** An alert ready to send, as the confirmation shows it. */
 export interface AlertDraft {
@@ -28,6 +30,18 @@ export interface AlertDraft {
   message: string
   /** Subscribers of 应急提醒 in the region now. */
   recipients: number
+}
+
+/** The template of one region's alert about one hazard, around the text staff write. */
+export interface AlertTemplate {
+  region: string
+  hazard: Hazard
+  /** The lines before the staff text (the headline). */
+  before: string
+  /** The lines after it: the cards' key steps, their source, the closing line. */
+  after: string
+  /** A first draft of the staff text, with 「××」 where the facts go. */
+  starter: string
 }
 
 /** An alert sent within ACTIVE_MS. */
@@ -51,6 +65,7 @@ export interface AlertStore {
   recordFiring(announcementId: number, fireAt: Date, messages: OutgoingRow[], at: Date): Awaitable<Firing | undefined>
   listAnnouncements(includeRemoved?: boolean): Awaitable<Announcement[]>
   report(firingId: number): Awaitable<DeliveryReport | undefined>
+  reports(since: Date): Awaitable<DeliveryReport[]>
   rowsOf(firingId: number): Awaitable<OutboxRow[]>
   defer(id: number, nextAttemptAt: number): Awaitable<void>
 }
@@ -65,6 +80,8 @@ export interface AlertsDeps {
 
 /** Emergency alerts, shared by `/alert` in chat and `kepu alert` so both compose and send alike. */
 export interface Alerts {
+  /** The template around the staff text, for a form; an InputError names an unknown region or hazard. */
+  template(region: string, hazard: string): AlertTemplate
   /** Composes an alert and counts its recipients; an InputError names what is wrong (region, hazard, text). */
   preview(region: string, hazard: string, text: string): Promise<AlertDraft>
   /** Queues it to the region's 应急提醒 subscribers (topic `alert`: delivered before queued announcements). */
@@ -72,6 +89,8 @@ export interface Alerts {
   /** Alerts of a region (every region when undefined) still active at `now`, newest first. */
   active(region: string | undefined, now?: Date): Promise<ActiveAlert[]>
   report(firingId: number): Promise<DeliveryReport | undefined>
+  /** Delivery reports of the alerts queued since an instant, newest first (announcements left out). */
+  recent(since: Date): Promise<DeliveryReport[]>
 }
 
 /** The alert's short form for 长辈模式: the headline and what staff wrote, without the steps. */
@@ -97,15 +116,36 @@ export function createAlerts(deps: AlertsDeps): Alerts {
   const { store, clock, regions } = deps
   let cache: { at: number; alerts: ActiveAlert[] } | undefined
 
-  function compose(region: string, hazard: Hazard, text: string): string {
+  /** The lines around the staff text: one template for chat, the CLI and the console. */
+  function frame(region: string, hazard: Hazard): { before: string[]; after: string[] } {
     const { steps, source } = stepsFor(hazard, region, deps.cards())
-    const lines = [`【${NAME_PREFIX}·${region}】${hazard.headline}`, text]
+    const after: string[] = []
     if (steps.length) {
-      lines.push('防范要点：', ...steps.map((s, i) => `${i + 1}. ${s}`))
-      if (source) lines.push(`（要点来源：${source.org}${source.title}）`)
+      after.push('防范要点：', ...steps.map((s, i) => `${i + 1}. ${s}`))
+      if (source) after.push(`（要点来源：${source.org}${source.title}）`)
     }
-    lines.push('以当地政府和气象、应急部门发布为准。回复「退订应急提醒」可取消。')
-    return lines.join('\n')
+    after.push('以当地政府和气象、应急部门发布为准。回复「退订应急提醒」可取消。')
+    return { before: [`【${NAME_PREFIX}·${region}】${hazard.headline}`], after }
+  }
+
+  function compose(region: string, hazard: Hazard, text: string): string {
+    const { before, after } = frame(region, hazard)
+    return [...before, text, ...after].join('\n')
+  }
+
+  function resolve(regionText: string, hazardText: string): { region: string; hazard: Hazard } {
+    const region = regions.byName(regionText.trim())?.name
+    if (!region) throw new InputError(`不认识地区「${regionText}」`)
+    const hazard = hazardByName(hazardText)
+    if (!hazard) throw new InputError(`不认识灾种「${hazardText}」；可用：${HAZARDS.map((h) => h.name).join('、')}`)
+    return { region, hazard }
+  }
+
+  /** Alert announcements (the one-off kind `send` writes), removed ones included. */
+  async function alertIds(): Promise<Set<number>> {
+    const ids = new Set<number>()
+    for (const a of await store.listAnnouncements(true)) if (a.cron === null && a.target.kind === 'topic' && a.target.topic === ALERT_TOPIC) ids.add(a.id)
+    return ids
   }
 
   async function all(now: Date): Promise<ActiveAlert[]> {
@@ -124,14 +164,17 @@ export function createAlerts(deps: AlertsDeps): Alerts {
   }
 
   return {
+    template(regionText, hazardText) {
+      const { region, hazard } = resolve(regionText, hazardText)
+      const { before, after } = frame(region, hazard)
+      return { region, hazard, before: before.join('\n'), after: after.join('\n'), starter: hazard.starter }
+    },
     async preview(regionText, hazardText, text) {
-      const region = regions.byName(regionText.trim())?.name
-      if (!region) throw new InputError(`不认识地区「${regionText}」`)
-      const hazard = hazardByName(hazardText)
-      if (!hazard) throw new InputError(`不认识灾种「${hazardText}」；可用：${HAZARDS.map((h) => h.name).join('、')}`)
+      const { region, hazard } = resolve(regionText, hazardText)
       const body = text.trim()
       if (Array.from(body).length < 4) throw new InputError('提醒内容太短：写清发生了什么、影响哪里、什么时间')
       if (Array.from(body).length > MAX_ALERT_CHARS) throw new InputError(`提醒内容 ${Array.from(body).length} 字，最多 ${MAX_ALERT_CHARS} 字`)
+      if (body.includes(BLANK)) throw new InputError(`提醒内容里还有「${BLANK}」：请换成实际的时间、地点或数字`)
       return { region, hazard, text: body, message: compose(region, hazard, body), recipients: (await store.subscribers(ALERT_TOPIC, region)).length }
     },
     async send(draft, by) {
@@ -153,5 +196,9 @@ export function createAlerts(deps: AlertsDeps): Alerts {
       return (await all(now)).filter((a) => region === undefined || a.region === region)
     },
     report: async (id) => store.report(id),
+    async recent(since) {
+      const ids = await alertIds()
+      return (await store.reports(since)).filter((r) => ids.has(r.announcementId))
+    },
   }
 }

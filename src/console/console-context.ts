@@ -1,9 +1,11 @@
+import type { Alerts } from '../alerts/alert-service.js'
 import type { AdminList } from '../announce/admins.js'
 import type { Adapter } from '../core/adapter.js'
 import type { TemplateContent } from '../announce/template.js'
 import type { Calendar } from '../calendar/calendar.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
+import type { RequestDesk } from '../requests/request-desk.js'
 import type { HttpRequest, HttpResponse } from '../core/skill.js'
 import type { ConsoleStore } from '../store/console-store.js'
 import type { Store } from '../store/async-store.js'
@@ -25,6 +27,10 @@ export interface ConsoleDeps {
   content: () => TemplateContent
   /** The running adapters (under serve): where staff replies to a handoff go. */
   adapters: () => ReadonlyMap<string, Adapter> | undefined
+  /** Emergency alerts: the same service `/alert` and `kepu alert` compose and queue with. */
+  alerts: () => Alerts
+  /** 科技志愿服务 requests: the same desk `/assign` … and `kepu requests` use (it tells the resident). */
+  requests: () => RequestDesk
 }
 
 /** A request that passed the session (and, for POST, the CSRF) check. */

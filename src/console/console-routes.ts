@@ -4,11 +4,13 @@ import { clearedSessionCookie, cookieOf, hashSecret, LoginLimiter, newSecret, sa
 import { htmlResponse, redirect, type ConsoleDeps, type StaffHandler } from './console-context.js'
 import { h } from './html.js'
 import { CONSOLE_CSS, page } from './layout.js'
+import { alertRoutes } from './page-alerts.js'
 import { announcementRoutes } from './page-announcements.js'
 import { auditRoutes } from './page-audit.js'
 import { eventRoutes } from './page-events.js'
 import { handoffRoutes } from './page-handoff.js'
 import { overviewRoutes } from './page-overview.js'
+import { requestRoutes } from './page-requests.js'
 import { unansweredRoutes } from './page-unanswered.js'
 
 /** Sent with every console response: no framing, no sniffing, no referrer, nothing loaded from elsewhere, no script. */
@@ -137,6 +139,8 @@ export function consoleRoutes(deps: ConsoleDeps): HttpRoute[] {
     ...unansweredRoutes(deps, guard),
     ...eventRoutes(deps, guard),
     ...announcementRoutes(deps, guard),
+    ...alertRoutes(deps, guard),
+    ...requestRoutes(deps, guard),
     ...handoffRoutes(deps, guard),
     ...auditRoutes(deps, guard),
   ]

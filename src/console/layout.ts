@@ -6,6 +6,8 @@ export const NAV = [
   { path: '/admin/unanswered', label: '未回答' },
   { path: '/admin/events', label: '活动' },
   { path: '/admin/announcements', label: '公告' },
+  { path: '/admin/alerts', label: '应急' },
+  { path: '/admin/requests', label: '服务单' },
   { path: '/admin/handoff', label: '人工' },
   { path: '/admin/audit', label: '操作记录' },
 ] as const
@@ -62,6 +64,8 @@ export interface PageOptions {
   csrf?: string | undefined
   notice?: string | undefined
   error?: string | undefined
+  /** Reload the page every this many seconds (a meta refresh: no script; only while something is under way). */
+  refreshSeconds?: number | undefined
 }
 
 /** A whole page: Chinese, the navigation, one <main> with an <h1>. */
@@ -72,7 +76,7 @@ export function page(o: PageOptions, body: SafeHtml): string {
   const logout = o.user && o.csrf ? h`<form class="inline" method="post" action="/admin/logout">${csrfField(o.csrf)}<span class="who">${o.user}</span> <button class="secondary" type="submit">退出</button></form>` : ''
   return h`<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${o.title} · 科普助手管理台</title><link rel="stylesheet" href="/admin/console.css"></head>
+${o.refreshSeconds ? h`<meta http-equiv="refresh" content="${o.refreshSeconds}">` : ''}<title>${o.title} · 科普助手管理台</title><link rel="stylesheet" href="/admin/console.css"></head>
 <body><header><div class="bar"><span class="brand">科普助手管理台</span>${logout}</div>${nav}</header>
 <main id="main"><h1>${o.title}</h1>
 ${o.notice ? h`<p class="notice" role="status">${o.notice}</p>` : ''}${o.error ? h`<p class="error" role="alert">${o.error}</p>` : ''}

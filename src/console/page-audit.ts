@@ -16,6 +16,10 @@ const ACTIONS: Record<string, string> = {
   'unanswered.handle': '未回答标为已处理',
   'handoff.reply': '人工回复',
   'handoff.close': '结束人工',
+  'alert.send': '发应急提醒',
+  'request.assign': '服务单派单',
+  'request.schedule': '服务单排期',
+  'request.close': '服务单结单',
 }
 
 type Guard = (method: 'GET' | 'POST', path: string, handler: StaffHandler) => HttpRoute

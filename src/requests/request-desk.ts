@@ -4,7 +4,7 @@ import { InputError } from '../core/errors.js'
 import { fromLocal } from '../core/shanghai-time.js'
 import type { AnnouncementStore, ServiceRequest, ServiceRequestStatus, ServiceRequestStore, Volunteer, VolunteerStore } from '../store/async-store.js'
 import { maskContact } from './contact.js'
-import type { ServiceMenu } from './service-menu.js'
+import type { ServiceMenu, Team } from './service-menu.js'
 
 /** What the desk needs of the store: requests, volunteers, and one-off messages to a resident's chat. */
 export type RequestData = ServiceRequestStore & VolunteerStore & Pick<AnnouncementStore, 'addAnnouncement' | 'recordFiring'>
@@ -32,6 +32,10 @@ export interface RequestDesk {
   schedule(number: string, when: string, by: string): Promise<ServiceRequest>
   close(number: string, by: string, note?: string): Promise<ServiceRequest>
   volunteers(): Promise<Volunteer[]>
+  /** The teams `assign` accepts for a request of this region (services.yaml `regions`). */
+  teamsFor(region: string): Team[]
+  /** The service's name on the menu (its id when the menu no longer has it). */
+  serviceName(r: ServiceRequest): string
   /** One line per request for lists (the contact masked). */
   line(r: ServiceRequest): string
   /** Every field, for the staff member handling it (the contact in full: that is what it is kept for). */
@@ -110,6 +114,8 @@ export function createRequestDesk(deps: RequestDeskDeps): RequestDesk {
       return r
     },
     volunteers: () => data.listVolunteers(),
+    teamsFor: (region) => menu.teams.filter((t) => t.regions.includes(region)),
+    serviceName,
     line(r) {
       const when = r.scheduledAt ? formatShanghai(r.scheduledAt) : r.preferredDate
       return `${r.number} [${STATUS_ZH[r.status]}] ${r.region} ${serviceName(r)} · ${when}${r.audienceSize ? ` · 约${r.audienceSize}人` : ''}${r.team ? ` · ${r.team}` : ''} · ${maskContact(r.contact)}${r.rating ? ` · ${r.rating}分` : ''}`

@@ -1,3 +1,4 @@
+import { createAlerts, type Alerts } from '../alerts/alert-service.js'
 import { AdminList } from '../announce/admins.js'
 import { createLiveContent } from '../announce/live-content.js'
 import type { TemplateContent } from '../announce/template.js'
@@ -7,17 +8,19 @@ import { consoleRoutes } from '../console/console-routes.js'
 import { syncStoredEvents } from '../console/staff-events.js'
 import type { Adapter } from '../core/adapter.js'
 import { errorCode } from '../core/errors.js'
+import { createRequestDesk, type RequestDesk } from '../requests/request-desk.js'
+import { loadServiceMenu } from '../requests/service-menu.js'
 import { consoleStoreOf } from '../store/sql/console-store-sql.js'
 import type { KepuSkill } from './skill-env.js'
 
 /**
  * The staff web console under /admin/ on the one HTTP server (docs/staff.md): 概览, 未回答, 活动, 公告,
- * 操作记录; login by one-time link (`kepu admin link`, `/console` in chat). Needs the asynchronous store
+ * 应急 (alerts), 服务单 (volunteer service requests), 人工, 操作记录; login by one-time link (`kepu admin link`, `/console` in chat). Needs the asynchronous store
  * (`env.data`, a SQL store); without it the skill contributes nothing.
  */
 export const consoleSkill: KepuSkill = {
   name: 'console',
-  summary: '管理台（网页）：概览、未回答、活动、公告审批、人工回复（转人工）、操作记录；一次性链接登录（/console）',
+  summary: '管理台（网页）：概览、未回答、活动、公告审批、应急提醒、服务单、人工回复（转人工）、操作记录；一次性链接登录（/console）',
   setup(env) {
     const store = consoleStoreOf(env.data)
     if (!env.data || !store) return {}
@@ -27,6 +30,11 @@ export const consoleSkill: KepuSkill = {
     let adapters: ReadonlyMap<string, Adapter> | undefined
     let live: TemplateContent | undefined
     const content = (): TemplateContent => (live ??= createLiveContent({ calendar: env.calendar(), fraud: env.fraud(), cards: () => env.kepu().cards }))
+    // The services the chat commands use, made on the first page that needs them (the desk reads services.yaml).
+    let alerts: Alerts | undefined
+    let desk: RequestDesk | undefined
+    const alertsOf = (): Alerts => (alerts ??= createAlerts({ store: data, clock: env.clock, regions: env.regions, cards: () => env.kepu().cards }))
+    const deskOf = (): RequestDesk => (desk ??= createRequestDesk({ data, menu: loadServiceMenu(env.contentDir), clock: env.clock }))
     // Admins on the resident's platform hear of a handoff in their private chat (never the resident's words).
     const notifyStaff = (channel: string, text: string): void => {
       const adapter = adapters?.get(channel)
@@ -59,6 +67,8 @@ export const consoleSkill: KepuSkill = {
         approvals: env.config.KEPU_APPROVALS,
         adapters: () => adapters,
         content,
+        alerts: alertsOf,
+        requests: deskOf,
       }),
       start: async (run) => {
         adapters = run.adapters

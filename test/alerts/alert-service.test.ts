@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ACTIVE_MS, createAlerts, elderForm, stepsFor } from '../../src/alerts/alert-service.js'
+import { ACTIVE_MS, BLANK, createAlerts, elderForm, MAX_ALERT_CHARS, stepsFor } from '../../src/alerts/alert-service.js'
 import { hazardByName, hazardIn, HAZARDS } from '../../src/alerts/hazards.js'
 import { packageRoot } from '../../src/core/package-root.js'
 import { fromLocal } from '../../src/core/shanghai-time.js'
@@ -77,5 +77,36 @@ describe('alerts', () => {
     expect(await alerts.active('乌海市')).toEqual([])
     clock.advance(ACTIVE_MS)
     expect(await alerts.active('东营市')).toEqual([])
+  })
+
+  it('gives the template around the staff text (the same lines preview composes) and a starter text per hazard', async () => {
+    const { alerts } = await setup()
+    for (const h of HAZARDS) {
+      const t = alerts.template('东营', h.name)
+      expect(t.region).toBe('东营市')
+      expect(Array.from(t.starter).length, h.name).toBeLessThanOrEqual(MAX_ALERT_CHARS)
+      expect(t.starter, h.name).toContain(BLANK)
+      const filled = t.starter.replaceAll(BLANK, '3')
+      expect((await alerts.preview('东营', h.name, filled)).message).toBe(`${t.before}\n${filled}\n${t.after}`)
+    }
+    expect(() => alerts.template('火星', '台风')).toThrow('不认识地区「火星」')
+    expect(() => alerts.template('东营', '海啸怪兽')).toThrow('不认识灾种「海啸怪兽」')
+    await expect(alerts.preview('东营', '台风', hazardByName('台风')!.starter)).rejects.toThrow(`还有「${BLANK}」`)
+  })
+
+  it('reports the deliveries of recent alerts only, newest first', async () => {
+    const { store, clock, alerts } = await setup()
+    await store.subscribe({ channel: 'telegram', chatId: '1', topic: 'alert', region: '东营市' }, clock.now())
+    const a = await store.addAnnouncement({ name: '每日防骗提醒', cron: null, target: { kind: 'chats', chats: [] }, template: 't', createdBy: 'test' }, clock.now())
+    await store.recordFiring(a.id, clock.now(), [{ channel: 'telegram', chatId: '9', text: 't' }], clock.now())
+    const first = await alerts.send(await alerts.preview('东营', '暴雨', '今晚有暴雨，请减少外出。'), 'telegram:42')
+    clock.advance(60_000)
+    const second = await alerts.send(await alerts.preview('东营', '高温', '明天最高气温40℃，请注意防暑。'), 'telegram:42')
+    const recent = await alerts.recent(new Date(0))
+    expect(recent.map((r) => [r.firingId, r.name, r.total, r.pending])).toEqual([
+      [second.id, '应急提醒 东营市 高温', 1, 1],
+      [first.id, '应急提醒 东营市 暴雨', 1, 1],
+    ])
+    expect(await alerts.recent(new Date(clock.now().getTime() - 30_000))).toHaveLength(1)
   })
 })
