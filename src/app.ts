@@ -12,6 +12,7 @@ import { loadFraudKnowledge, type FraudKnowledge } from './fraud/fraud-knowledge
 import { loadKepuKnowledge } from './kepu/kepu-knowledge.js'
 import { useContentCache } from './knowledge/content-cache.js'
 import { loadKnowledgeBase, type KnowledgeBase } from './search/knowledge-base.js'
+import { SynonymRegistry } from './search/synonym-registry.js'
 import { SKILLS } from './skills.js'
 import { dialogueRouter } from './skills/dialogue-skill.js'
 import type { KepuSkill, SkillEnv, SkillRun } from './skills/skill-env.js'
@@ -85,12 +86,14 @@ export function createApp(options: AppOptions = {}): App {
   const seedsDir = options.seedsDir ?? (config.KEPU_SEEDS_DIR ? resolve(config.KEPU_SEEDS_DIR) : join(root, 'seeds'))
   // Validated content YAML is kept beside the index, keyed by each file's text and its schema.
   useContentCache(options.cacheDir)
-  const knowledge = once(() => loadKnowledgeBase({ contentDir, seedsDir, logger, indexMemoryMB: config.KEPU_INDEX_MEMORY_MB, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) }))
+  // Synonym groups staff add in the console: every vocabulary reads them at query time.
+  const synonyms = new SynonymRegistry()
+  const knowledge = once(() => loadKnowledgeBase({ contentDir, seedsDir, logger, synonyms, indexMemoryMB: config.KEPU_INDEX_MEMORY_MB, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) }))
   const calendar = once(() => loadCalendar(contentDir, { warm: options.warm === true }))
   const fraud = once(() => loadFraudKnowledge(contentDir))
-  const kepu = once(() => loadKepuKnowledge({ contentDir, regions: knowledge().regions.all(), logger, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) }))
+  const kepu = once(() => loadKepuKnowledge({ contentDir, regions: knowledge().regions.all(), logger, synonyms, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) }))
   // The plans add regions to the registry (a plan for an unlisted region), so it is the knowledge base's.
-  const env: SkillEnv = { clock, logger, config, contentDir, regions: knowledge().regions, knowledge, calendar, fraud, kepu, ...(options.store ? { store: options.store, data: options.store } : {}) }
+  const env: SkillEnv = { clock, logger, config, contentDir, regions: knowledge().regions, knowledge, calendar, fraud, kepu, synonyms, ...(options.store ? { store: options.store, data: options.store } : {}) }
   const skills = setUpSkills(options.skills ?? SKILLS, env)
   const chain = chainOf(skills)
   // Content is validated at start, so a broken file is reported by every command before any question.

@@ -104,6 +104,8 @@ const DOUBT = /吗|嘛|真的|假的|听说|据说|传言|网上说|是不是|�
 const RUMOUR_PENALTY = 0.15
 /** An unknown word's weight against the rarest card word's. */
 const UNKNOWN_WEIGHT = 0.45
+/** What a topic term is worth where a card has a word its synonym stands for, against the word itself. */
+const ALT_SHARE = 0.9
 /** A single character's weight against a word's. */
 const CHAR_WEIGHT = 0.4
 const RUN = /[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:[.-][a-z0-9]+)*%?/gu
@@ -151,15 +153,29 @@ interface CardTerms {
  * whether that is an answer. The shard and every card's terms are saved, so a start cuts nothing.
  */
 export class CardIndex {
-  readonly cards: readonly LoadedCard[]
+  /** The cards of content/kepu/, then the cards staff added in the console (see `setStoredCards`). */
+  private all: readonly LoadedCard[]
+  private readonly fileCards: readonly LoadedCard[]
   private readonly byId = new Map<string, LoadedCard>()
   private readonly terms = new Map<string, CardTerms>()
+  /** Each card's distinct terms, for the document frequencies. */
+  private readonly distinct = new Map<string, string[]>()
   /** Every term the cards use, with its IDF weight (characters weigh CHAR_WEIGHT of a word). */
   private readonly weights = new Map<string, number>()
-  /** While the shard is built: every term of the cards' text (see `wordTerms`); afterwards the weighed terms decide. */
-  private known: Set<string> | undefined
+  /** While a card's terms are cut: every term of the cards' text (see `wordTerms`); afterwards the weighed terms decide. */
+  private known: { has(term: string): boolean } | undefined
+  /** The terms of the files' cards (made on the first `setStoredCards`). */
+  private fileKnown: Set<string> | undefined
   private readonly index: MiniSearch<IndexedCard>
-  private readonly unknownWeight: number
+  /** The file cards' terms as saved with the shard; the stored cards' as cut when they were set. */
+  private readonly fileTerms: Record<string, StoredTerms>
+  private storedTerms: Record<string, StoredTerms> = {}
+  /**
+   * The stored cards' own small shard: the saved shard answers look-ups only (saved-minisearch.ts), and
+   * rebuilding the small one whole on every change keeps the index a function of the set of cards.
+   */
+  private storedIndex: MiniSearch<IndexedCard> | undefined
+  private unknownWeight = 0
   /** Folded region names, longest first, dropped from questions. */
   private readonly regionNames: string[]
   /** True when the shard was built rather than loaded from the store. */
@@ -173,14 +189,12 @@ export class CardIndex {
     readonly fingerprint = '',
     store?: CardShardStore,
   ) {
-    this.cards = cards
+    this.fileCards = cards
+    this.all = cards
     this.regionNames = regions.flatMap((r) => [r.name, r.short, ...r.aliases].map(foldText)).filter((n) => n.length >= 2).sort((a, b) => b.length - a.length)
-    this.unknownWeight = UNKNOWN_WEIGHT * Math.log(1 + cards.length)
-    for (const c of cards) this.byId.set(c.id, c)
     const stored = store?.read()
-    let saved: Record<string, StoredTerms>
     if (stored && stored.version === INDEX_VERSION && stored.fingerprint === fingerprint) {
-      saved = stored.terms
+      this.fileTerms = stored.terms
       this.index = loadSavedMiniSearch<IndexedCard>(stored.index, this.options())
       this.built = false
     } else {
@@ -189,49 +203,119 @@ export class CardIndex {
       const known = new Set<string>()
       for (const c of cards) for (const t of tokenizer.tokenize(foldText(cardText(c)))) known.add(t)
       this.known = known
-      // Content text: every bigram the tokenizer makes, and the words and characters questions are weighed by.
-      const both = (s: string): string[] => {
-        const f = foldText(s)
-        return [...new Set([...tokenizer.tokenize(f), ...this.wordTerms(f)])]
-      }
-      saved = {}
-      for (const c of cards) {
-        saved[c.id] = {
-          p: c.questions.map((q) => this.wordTerms(this.topicOf(q)).join(' ')),
-          l: both([c.topic, ...c.keywords, c.claim ?? ''].join(' ')).join(' '),
-          // The answer's words and characters only: its every bigram would cost memory and tell little.
-          b: this.wordTerms(foldText([c.answer, c.elder, ...(c.steps ?? [])].join(' '))).join(' '),
-          c: c.claim ? this.wordTerms(foldText(c.claim)).join(' ') : '',
-        }
-      }
+      this.fileTerms = {}
+      for (const c of cards) this.fileTerms[c.id] = this.termsOf(c)
       this.index = new MiniSearch<IndexedCard>(this.options())
       this.index.addAll(cards.map(toIndexed))
       this.built = true
       this.known = undefined
-      store?.write({ version: INDEX_VERSION, fingerprint, index: this.index.toJSON(), terms: saved })
+      store?.write({ version: INDEX_VERSION, fingerprint, index: this.index.toJSON(), terms: this.fileTerms })
     }
+    this.reweigh(false)
+  }
+
+  /** Every card the index answers with: the files' first, then the stored ones. */
+  get cards(): readonly LoadedCard[] {
+    return this.all
+  }
+
+  /**
+   * Replaces the cards staff keep in the console (validated by the caller with the files' schema): the
+   * next question is searched with them. The result depends only on the cards given, never on earlier
+   * calls, so a live process and one started afresh rank alike. A stored card whose id a file uses is
+   * left out (the file wins); returns the ids left out.
+   */
+  setStoredCards(cards: readonly LoadedCard[]): string[] {
+    const fileIds = new Set(this.fileCards.map((c) => c.id))
+    const clash = cards.filter((c) => fileIds.has(c.id)).map((c) => c.id)
+    const seen = new Set<string>()
+    const fresh = cards.filter((c) => !fileIds.has(c.id) && !seen.has(c.id) && seen.add(c.id))
+    // The bigrams across two words a stored card's terms keep: those the files' cards use and every term of
+    // the stored cards' own text (a build keeps those every card's text has, see the constructor).
+    if (!this.fileKnown) {
+      this.fileKnown = new Set<string>()
+      for (const t of Object.values(this.fileTerms)) for (const term of [...t.p.flatMap(split), ...split(t.l), ...split(t.b)]) this.fileKnown.add(term)
+    }
+    const fileKnown = this.fileKnown
+    const storedKnown = new Set<string>()
+    for (const c of fresh) for (const t of this.tokenizer.tokenize(foldText(cardText(c)))) storedKnown.add(t)
+    this.known = { has: (term) => fileKnown.has(term) || storedKnown.has(term) }
+    try {
+      this.storedTerms = {}
+      for (const c of fresh) this.storedTerms[c.id] = this.termsOf(c)
+    } finally {
+      this.known = undefined
+    }
+    const index = fresh.length ? new MiniSearch<IndexedCard>(this.options()) : undefined
+    index?.addAll(fresh.map(toIndexed))
+    this.storedIndex = index
+    for (const id of [...this.terms.keys()]) if (!fileIds.has(id)) this.terms.delete(id)
+    for (const id of [...this.distinct.keys()]) if (!fileIds.has(id)) this.distinct.delete(id)
+    this.all = [...this.fileCards, ...fresh]
+    this.reweigh(true)
+    return clash
+  }
+
+  /** A card's terms: each phrasing's topic words, its labels, its answer's words, its claim's. */
+  private termsOf(c: LoadedCard): StoredTerms {
+    // Content text: every bigram the tokenizer makes, and the words and characters questions are weighed by.
+    const both = (s: string): string[] => {
+      const f = foldText(s)
+      return [...new Set([...this.tokenizer.tokenize(f), ...this.wordTerms(f)])]
+    }
+    return {
+      p: c.questions.map((q) => this.wordTerms(this.topicOf(q)).join(' ')),
+      l: both([c.topic, ...c.keywords, c.claim ?? ''].join(' ')).join(' '),
+      // The answer's words and characters only: its every bigram would cost memory and tell little.
+      b: this.wordTerms(foldText([c.answer, c.elder, ...(c.steps ?? [])].join(' '))).join(' '),
+      c: c.claim ? this.wordTerms(foldText(c.claim)).join(' ') : '',
+    }
+  }
+
+  /**
+   * The IDF weights over every card, and each card's term sets weighed by them. `keep`: keep each card's
+   * distinct terms for the next time (only once stored cards are in use: a process without them does
+   * not hold that memory).
+   */
+  private reweigh(keep: boolean): void {
+    const cards = this.all
+    const saved = (id: string): StoredTerms => this.fileTerms[id] ?? this.storedTerms[id]!
+    this.byId.clear()
+    for (const c of cards) this.byId.set(c.id, c)
+    this.unknownWeight = UNKNOWN_WEIGHT * Math.log(1 + cards.length)
     const dfs = new Map<string, number>()
     for (const c of cards) {
-      const t = saved[c.id]!
-      for (const term of new Set([...t.p.flatMap(split), ...split(t.l), ...split(t.b)])) dfs.set(term, (dfs.get(term) ?? 0) + 1)
+      let distinct = this.distinct.get(c.id)
+      if (!distinct) {
+        const t = saved(c.id)
+        distinct = [...new Set([...t.p.flatMap(split), ...split(t.l), ...split(t.b)])]
+        if (keep) this.distinct.set(c.id, distinct)
+      }
+      for (const term of distinct) dfs.set(term, (dfs.get(term) ?? 0) + 1)
     }
+    this.weights.clear()
     for (const [term, df] of dfs) {
       const w = Math.log(1 + cards.length / (1 + df))
       this.weights.set(term, term.length === 1 && CJK.test(term) ? CHAR_WEIGHT * w : w)
     }
     for (const c of cards) {
-      const t = saved[c.id]!
-      this.terms.set(c.id, {
-        phrasings: t.p.map((line) => {
-          const terms = new Set(split(line))
-          let total = 0
-          for (const x of terms) total += this.idf(x)
-          return { terms, total }
-        }),
-        labels: new Set(split(t.l)),
-        body: foldText([c.answer, c.elder, ...(c.steps ?? [])].join('\n')),
-        claim: split(t.c),
-      })
+      // A card's sets depend on the card alone (made once); the phrasings' totals on the weights.
+      let terms = this.terms.get(c.id)
+      if (!terms) {
+        const t = saved(c.id)
+        terms = {
+          phrasings: t.p.map((line) => ({ terms: new Set(split(line)), total: 0 })),
+          labels: new Set(split(t.l)),
+          body: foldText([c.answer, c.elder, ...(c.steps ?? [])].join('\n')),
+          claim: split(t.c),
+        }
+        this.terms.set(c.id, terms)
+      }
+      for (const p of terms.phrasings) {
+        let total = 0
+        for (const x of p.terms) total += this.idf(x)
+        p.total = total
+      }
     }
   }
 
@@ -301,23 +385,39 @@ export class CardIndex {
     const topic = this.wordTerms(topicText)
     // The question's dictionary words: a card must meet two of them, or nearly all of a short question.
     const words = new Set(this.tokenizer.cut(topicText).filter((x) => x.length > 1 && CJK.test(x)))
-    let unknown = 0
-    for (const x of words) if (!this.weights.has(x)) unknown++
     if (!topic.length) return []
+    // A topic term no card uses, of a resident's word with a synonym (content/synonyms.yaml or the
+    // console's), counts as covered, at 0.9, where a card has one of the words it stands for — as the plan
+    // index weighs it. Terms the cards use are weighed as they are: the files' synonyms were written for
+    // the plans' wording and leave the cards' answers as they were.
+    const alt = new Map<string, string[]>()
+    for (const [say, means] of a.alternatives) {
+      // Its words, not their characters: 牵头 stands for 牵头, not for every card with a 头.
+      const terms = means.flatMap((m) => (Array.from(m).length === 1 ? [m] : this.wordTerms(m).filter((x) => Array.from(x).length > 1)))
+      for (const t of this.wordTerms(say)) if (!this.weights.has(t) && topic.includes(t)) alt.set(t, [...(alt.get(t) ?? []), ...terms])
+    }
+    const meets = (set: Set<string>, term: string): boolean => alt.get(term)?.some((x) => set.has(x)) ?? false
+    let unknown = 0
+    for (const x of words) if (!this.weights.has(x) && !alt.get(x)?.some((y) => this.weights.has(y))) unknown++
     const expansion = [...new Set(this.tokenizer.tokenize(a.expansions.join(' ')))].filter((t) => !topic.includes(t))
     const known = [...topic, ...expansion].filter((t) => this.weights.has(t))
     if (!known.length) return []
     // The shard has words and bigrams, not single characters: looking those up costs and finds nothing.
     const lookup = known.filter((t) => t.length > 1)
-    let found: { id: unknown; score: number }[] = lookup.length ? this.index.search(lookup.join(' '), { boost: BOOST, combineWith: 'OR', tokenize: splitOnSpace }).slice(0, CANDIDATES) : []
+    // Each hit with its share of its shard's best score: the stored cards' shard has figures of its own,
+    // and the files' cards rank among themselves as they would without it.
+    const found: { id: unknown; rel: number }[] = []
+    for (const shard of lookup.length ? [this.index, this.storedIndex] : []) {
+      const hits = shard?.search(lookup.join(' '), { boost: BOOST, combineWith: 'OR', tokenize: splitOnSpace }).slice(0, CANDIDATES) ?? []
+      for (const h of hits) found.push({ id: h.id, rel: h.score / (hits[0]!.score || 1) })
+    }
     // A question of single characters only (「天为什么是蓝的」 → 天, 蓝) finds nothing in the shard, which keeps
     // words and bigrams: its candidates are the cards whose phrasings have those characters.
-    if (!lookup.length) found = this.cards.filter((c) => this.terms.get(c.id)!.phrasings.some((p) => known.some((t) => p.terms.has(t)))).map((c) => ({ id: c.id, score: 1 }))
+    if (!lookup.length) for (const c of this.cards) if (this.terms.get(c.id)!.phrasings.some((p) => known.some((t) => p.terms.has(t)))) found.push({ id: c.id, rel: 1 })
     const w = topic.map((t) => this.idf(t))
     const total = w.reduce((x, y) => x + y, 0) || 1
     const asked = new Set([...topic, ...expansion])
     const doubts = DOUBT.test(a.folded)
-    const top = found[0]?.score ?? 1
     const hits: CardHit[] = []
     for (const r of found) {
       const card = this.byId.get(String(r.id))
@@ -330,6 +430,7 @@ export class CardIndex {
       const inBody: boolean[] = []
       for (let i = 0; i < topic.length; i++) {
         if (t.labels.has(topic[i]!)) inLabels += w[i]!
+        else if (meets(t.labels, topic[i]!)) inLabels += ALT_SHARE * w[i]!
         else {
           rest.push(i)
           inBody[i] = t.body.includes(topic[i]!)
@@ -339,6 +440,7 @@ export class CardIndex {
         let got = inLabels
         for (const i of rest) {
           if (p.terms.has(topic[i]!)) got += w[i]!
+          else if (meets(p.terms, topic[i]!)) got += ALT_SHARE * w[i]!
           else if (inBody[i]) got += 0.5 * w[i]!
         }
         // How much of the phrasing the question says: a question that names only one of its words is a weak match.
@@ -347,15 +449,16 @@ export class CardIndex {
         const coverage = got / total
         const reverse = p.total ? pgot / p.total : 0
         let met = 0
-        for (const x of words) if (p.terms.has(x) || t.labels.has(x)) met++
+        for (const x of words) if (p.terms.has(x) || t.labels.has(x) || meets(p.terms, x) || meets(t.labels, x)) met++
         if (coverage + 0.3 * reverse > best.coverage + 0.3 * best.reverse) best = { coverage, reverse, matched: got, words: met }
       }
       if (best.matched < MIN_MATCHED) continue
       let label = 0
       for (let i = 0; i < topic.length; i++) if (t.labels.has(topic[i]!)) label += w[i]! / total
+      else if (meets(t.labels, topic[i]!)) label += (ALT_SHARE * w[i]!) / total
       // A rumour card answers a question that doubts something; a plain 「孩子近视了怎么办」 wants the advice card.
       const penalty = card.category === '辟谣' && !doubts ? RUMOUR_PENALTY : 0
-      hits.push({ card, coverage: best.coverage, reverse: best.reverse, label, words: best.words, unknown, missed: words.size - best.words, doubted: doubts, score: confidence(best.coverage, best.reverse, label) + 0.1 * (r.score / top) - penalty })
+      hits.push({ card, coverage: best.coverage, reverse: best.reverse, label, words: best.words, unknown, missed: words.size - best.words, doubted: doubts, score: confidence(best.coverage, best.reverse, label) + 0.1 * r.rel - penalty })
     }
     return hits.sort((x, y) => y.score - x.score).slice(0, options.limit ?? 5)
   }

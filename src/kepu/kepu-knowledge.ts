@@ -6,14 +6,15 @@ import { pruneCacheSiblings, writeCacheFile } from '../core/cache-files.js'
 import type { Logger } from '../core/logger.js'
 import type { Region } from '../knowledge/region-registry.js'
 import { foldText } from '../search/fold-text.js'
-import { loadQueryVocabulary, type QueryVocabulary } from '../search/query-vocabulary.js'
+import { loadQueryVocabulary, type QueryVocabulary, type StoredSynonyms, withStoredSynonyms } from '../search/query-vocabulary.js'
 import { createTokenizer, domainDictionary, type ChineseTokenizer } from '../search/tokenizer.js'
 import { CardIndex, type CardShardJSON, type CardShardStore } from './card-index.js'
 import { loadCards, type LoadedCard } from './load-cards.js'
 
 /** The loaded cards and their index. */
 export interface KepuKnowledge {
-  cards: readonly LoadedCard[]
+  /** The files' cards and those staff keep in the console (`index.setStoredCards`): read it afresh each time. */
+  readonly cards: readonly LoadedCard[]
   index: CardIndex
 }
 
@@ -24,6 +25,8 @@ export interface KepuOptions {
   /** Where the card dictionary and shard are kept between runs; absent: built at every start. */
   cacheDir?: string
   logger?: Logger
+  /** Synonym groups kept outside the file (the console's), read at every question. */
+  synonyms?: StoredSynonyms
 }
 
 /** The cache folder's name under the cache dir (beside the plans' folders, which prune only hex names). */
@@ -37,14 +40,21 @@ const CACHE_FOLDER = 'kepu-cards'
 export function loadKepuKnowledge(options: KepuOptions): KepuKnowledge {
   const cards = loadCards(options.contentDir)
   const synonymsFile = join(options.contentDir, 'synonyms.yaml')
-  const vocabulary = loadQueryVocabulary(synonymsFile)
+  // The dictionary and the index are made from the file's words; stored synonyms join at query time.
+  const fileVocabulary = loadQueryVocabulary(synonymsFile)
+  const vocabulary = options.synonyms ? withStoredSynonyms(fileVocabulary, options.synonyms) : fileVocabulary
   // The dictionary's recipe is part of what the cache is built from.
   const fingerprint = cardFingerprint(cards, readFileSync(synonymsFile, 'utf8'), options.regions.map((r) => r.name).join(','), `common>=${COMMON_FREQ}`)
   const folder = options.cacheDir ? join(options.cacheDir, CACHE_FOLDER, fingerprint) : undefined
-  const tokenizer = cardTokenizer(cards, vocabulary, options.regions, folder, options.logger)
+  const tokenizer = cardTokenizer(cards, fileVocabulary, options.regions, folder, options.logger)
   const index = new CardIndex(cards, tokenizer, vocabulary, options.regions, fingerprint, folder ? shardStore(folder, options.logger) : undefined)
   if (folder && index.built) pruneCacheSiblings(folder)
-  return { cards, index }
+  return {
+    get cards() {
+      return index.cards
+    },
+    index,
+  }
 }
 
 /** A hash of the cards as parsed and of the texts their search depends on. */

@@ -6,7 +6,7 @@ import type { Logger } from '../core/logger.js'
 import { analyzeQuestion, type AnalyzedQuestion } from './analyze-question.js'
 import { PlanIndex, type PlanShardJSON, type ShardStore } from './plan-index.js'
 import type { RoutingJSON } from './region-router.js'
-import { loadQueryVocabulary, type QueryVocabulary } from './query-vocabulary.js'
+import { loadQueryVocabulary, type QueryVocabulary, type StoredSynonyms, withStoredSynonyms } from './query-vocabulary.js'
 import { createTokenizer, domainDictionary, type ChineseTokenizer, type Tokenize } from './tokenizer.js'
 import { TypoFixer } from './typo-fixer.js'
 import { loadPlanTree } from '../knowledge/load-plans.js'
@@ -35,6 +35,8 @@ export interface KnowledgeOptions {
   /** How much memory the loaded index shards may take, in MB (KEPU_INDEX_MEMORY_MB); absent: no limit. */
   indexMemoryMB?: number
   logger?: Logger
+  /** Synonym groups kept outside the file (the console's), read at every question. */
+  synonyms?: StoredSynonyms
 }
 
 /**
@@ -44,13 +46,15 @@ export interface KnowledgeOptions {
 export function loadKnowledgeBase(options: KnowledgeOptions): KnowledgeBase {
   const regions = RegionRegistry.load(join(options.contentDir, 'regions.yaml'))
   const synonymsFile = join(options.contentDir, 'synonyms.yaml')
-  const vocabulary = loadQueryVocabulary(synonymsFile)
+  // The dictionary and the index are made from the file's words; stored synonyms join at query time.
+  const fileVocabulary = loadQueryVocabulary(synonymsFile)
+  const vocabulary = options.synonyms ? withStoredSynonyms(fileVocabulary, options.synonyms) : fileVocabulary
   const { plans, above } = loadPlanTree(options.seedsDir, options.cacheDir ? { cacheDir: options.cacheDir } : {})
   // A plan for an unlisted region adds it; the national outline is not a place a resident lives in.
   for (const plan of plans) if (plan.region !== NATIONAL) regions.add({ name: plan.region })
   const fingerprint = planFingerprint(plans, readFileSync(synonymsFile, 'utf8'))
   const folder = options.cacheDir ? join(options.cacheDir, fingerprint) : undefined
-  const tokenizer = domainTokenizer(plans, vocabulary, regions, folder, options.logger)
+  const tokenizer = domainTokenizer(plans, fileVocabulary, regions, folder, options.logger)
   const index = new PlanIndex(plans, tokenizer.tokenize, fingerprint, folder ? fileShardStore(folder, options.logger) : undefined, {
     above,
     ...(options.indexMemoryMB ? { memoryBudget: options.indexMemoryMB * 1024 * 1024 } : {}),

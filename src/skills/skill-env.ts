@@ -8,6 +8,7 @@ import type { Config } from '../config.js'
 import type { FraudKnowledge } from '../fraud/fraud-knowledge.js'
 import type { KepuKnowledge } from '../kepu/kepu-knowledge.js'
 import type { KnowledgeBase } from '../search/knowledge-base.js'
+import type { SynonymRegistry } from '../search/synonym-registry.js'
 import type { Store } from '../store/async-store.js'
 
 /**
@@ -26,6 +27,8 @@ export interface SkillEnv {
   fraud(): FraudKnowledge
   /** The knowledge cards (content/kepu/) and their index: the cards skill, the rumour check, the daily card. */
   kepu(): KepuKnowledge
+  /** Synonym groups kept outside content/synonyms.yaml (the console's): `set` them and the next question uses them. */
+  synonyms: SynonymRegistry
   /** Present when serving (and in tests that give one): skills that keep data need it and are off without it. */
   store?: Store
   /** The same store as `store` (kept for the skills written while the store became asynchronous). */
