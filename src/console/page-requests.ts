@@ -148,14 +148,15 @@ ${assign}${schedule}${close}
       const filter = FILTERS.find((f) => f.id === want) ?? FILTERS[0]!
       const desk = deps.requests()
       const list = await desk.list({ status: filter.status, limit: LIST_LIMIT })
+      const heading = filter.id === 'all' ? '全部服务单' : `${filter.label}的服务单`
       const tabs = h`<nav aria-label="按状态筛选"><ul>${FILTERS.map((f) => h`<li><a href="/admin/requests?status=${f.id}"${f === filter ? h` aria-current="page"` : ''}>${f.label}</a></li>`)}</ul></nav>`
       return htmlResponse(
         page(
           { title: '服务单', path: '/admin/requests', user: r.user, csrf: r.csrf, notice: r.req.query.get('notice') ?? undefined, error: r.req.query.get('error') ?? (filter.id === want ? undefined : '没有这个筛选条件，显示未完成的服务单。') },
           h`<p>居民在聊天里「点单」请科技志愿者上门服务。点编号查看全部信息并派单、排期、结单；每一步都会通知居民。</p>
 ${tabs}
-<h2>${filter.label}的服务单（${list.length} 张，新的在前）</h2>
-${list.length ? requestTable(list) : h`<p class="muted">没有${filter.label}的服务单。</p>`}
+<h2>${heading}（${list.length} 张，新的在前）</h2>
+${list.length ? requestTable(list) : h`<p class="muted">没有${heading}。</p>`}
 <h2>登记的志愿者</h2>${volunteerTable(await desk.volunteers(), '先登记的在前')}`,
         ),
       )
