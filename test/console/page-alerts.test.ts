@@ -94,6 +94,10 @@ describe('console 应急: compose, confirm, send, watch', () => {
     // Chat folds full-width punctuation and has no line breaks in a command; otherwise the same message.
     expect(chat.text.normalize('NFKC')).toContain(message.replace('。\n请', '。请').normalize('NFKC'))
     expect(await alertsQueued()).toEqual([])
+    // 「返回修改」 goes back to the form (a GET: no token in the address) with the text as typed.
+    expect(confirm).toMatch(/<form method="get" action="\/admin\/alerts\/new" class="inline"><input type="hidden" name="region" value="东营市"><input type="hidden" name="hazard" value="台风"><input type="hidden" name="text" value="[^"]+"><button class="secondary" type="submit">返回修改<\/button><\/form>/)
+    const back = await (await get(`/admin/alerts/new?${new URLSearchParams({ region: '东营市', hazard: '台风', text: text.replace(/\r\n/, '\n') })}`, cookie)).text()
+    expect(back).toContain(`>${escapeHtml(text.replace(/\r\n/, '\n'))}</textarea>`)
 
     const send = { _csrf: csrfOf(confirm), region: field(confirm, 'region'), hazard: field(confirm, 'hazard'), text: text.replace(/\r\n/, '\n'), digest: field(confirm, 'digest'), nonce: field(confirm, 'nonce') }
     const sent = await post('/admin/alerts/send', send, cookie)
