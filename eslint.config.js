@@ -13,7 +13,7 @@ const layer = (files, groups, message) => ({
   files,
   rules: { 'no-restricted-imports': ['error', { patterns: [SDKS, ADAPTERS, ROOT, ...groups.map((g) => ({ group: g, message }))] }] },
 })
-const SKILL_IMPLS = ['answer', 'calendar', 'fraud', 'announce', 'skills', 'kepu', 'venues', 'guard', 'http', 'requests', 'alerts', 'console']
+const SKILL_IMPLS = ['answer', 'calendar', 'fraud', 'announce', 'skills', 'kepu', 'venues', 'guard', 'http', 'requests', 'alerts', 'console', 'feedback']
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**'] },

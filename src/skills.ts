@@ -3,6 +3,7 @@ import { calendarSkill } from './skills/calendar-skill.js'
 import { commandsSkill } from './skills/commands-skill.js'
 import { consoleSkill } from './skills/console-skill.js'
 import { departmentsSkill } from './skills/departments-skill.js'
+import { feedbackSkill } from './skills/feedback-skill.js'
 import { dialogueSkill } from './skills/dialogue-skill.js'
 import { elderSkill } from './skills/elder-skill.js'
 import { floodGuardSkill } from './skills/flood-guard-skill.js'
@@ -24,6 +25,8 @@ import { venuesSkill } from './skills/venues-skill.js'
 export const SKILLS: readonly KepuSkill[] = [
   floodGuardSkill,
   unansweredSkill,
+  // Before every other command: a bare 1 or 2 right after its offer is a verdict (the offer is only made when the number means nothing else).
+  feedbackSkill,
   requestsSkill,
   dialogueSkill,
   commandsSkill,

@@ -1,5 +1,6 @@
 import type { Incoming } from '../../src/core/incoming.js'
 import { commandToText } from '../shared/slash-commands.js'
+import { readFeedbackData } from './feedback-buttons.js'
 
 /**
  * The pure half of the Telegram adapter: a Bot API update in, an `Incoming` (or the reason to ignore it)
@@ -159,6 +160,8 @@ function fromCallback(q: TgCallbackQuery, me: BotIdentity): MappedUpdate {
   const chat = q.message?.chat
   if (typeof q.data !== 'string' || !q.data) return { kind: 'skip', reason: 'unsupported', callbackQueryId: q.id }
   const isGroup = chat?.type === 'group' || chat?.type === 'supergroup'
+  // 👍/👎 under an answer: the verdict as data; the text says it in words for the log and for a bot without the skill.
+  const feedback = readFeedbackData(q.data)
   const incoming: Incoming = {
     channel: CHANNEL,
     chatId: String(chat?.id ?? q.from.id),
@@ -166,8 +169,9 @@ function fromCallback(q: TgCallbackQuery, me: BotIdentity): MappedUpdate {
     isGroup,
     mentioned: true,
     forwarded: false,
-    text: q.data,
+    text: feedback ? (feedback.verdict === 'useful' ? '有用' : '没用') : q.data,
     messageId: `cb:${q.id}`,
+    ...(feedback ? { feedback } : {}),
   }
   return { kind: 'incoming', incoming, callbackQueryId: q.id }
 }

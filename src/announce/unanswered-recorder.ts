@@ -54,8 +54,8 @@ export function normaliseQuestion(text: string): string {
     .replace(/[吗呢啊呀吧哦嘛]+$/u, '')
 }
 
-/** The start of the Asia/Shanghai day of an instant. */
-function startOfDay(now: Date): Date {
+/** The start of the Asia/Shanghai day of an instant: where a resident's daily share begins. */
+export function startOfDay(now: Date): Date {
   const { year, month, day } = toLocalDate(now)
   return fromLocal(year, month, day)
 }

@@ -7,12 +7,13 @@ import { shanghaiDay } from './page-overview.js'
 
 /**
  * Observe stage: counts every reply by day (Asia/Shanghai), region, intent and answered — numbers only, no
- * text and no user — for the 概览 page. A failing store never costs the resident the reply.
+ * text and no user — for the 概览 page. A verdict on an answer (intent `feedback`) is not a question: it is
+ * counted by the feedback skill instead. A failing store never costs the resident the reply.
  */
 export function createStatsRecorder(store: ConsoleStore): Handler {
   return async (ctx, next) => {
     const reply = await next()
-    if (reply.silent || !ctx.text.trim()) return reply
+    if (reply.silent || reply.intent === 'feedback' || !ctx.text.trim()) return reply
     try {
       await store.countQuestion({ day: shanghaiDay(ctx.now), region: ctx.region?.name ?? '', intent: reply.intent, answered: reply.answered })
     } catch (err) {

@@ -273,8 +273,10 @@ export function createBot(options: BotOptions): Bot {
 /**
  * The dialogue state after a reply: what the handler asked to remember (a new topic), else the state as
  * it was (small talk, a decline, 「更多」 keep the topic); a scam check is remembered for 「那我该怎么办」.
+ * Exported so that a handler that wraps the chain (the feedback offer) can tell what a bare number will
+ * mean after this reply without repeating the rule.
  */
-function nextDialogue(ctx: Context, reply: ReplyWithMore, remember: ReplyWithMore['remember']): DialogueState {
+export function nextDialogue(ctx: Context, reply: ReplyWithMore, remember: ReplyWithMore['remember']): DialogueState {
   const scam = reply.fraud ? { scam: { risk: reply.fraud.risk, ...(reply.fraud.type ? { type: reply.fraud.type } : {}) } } : {}
   // A scam check starts a new topic unless its handler says what to keep.
   const base: Omit<DialogueState, 'at'> = remember ? { ...remember, intent: reply.intent } : reply.fraud ? { intent: reply.intent } : { ...(ctx.dialogue ?? {}) }

@@ -1,3 +1,5 @@
+import type { FeedbackVerdict } from './reply.js'
+
 /**
  * One message from a resident, normalised by an adapter. The core never sees a platform's raw payload.
  */
@@ -24,6 +26,11 @@ export interface Incoming {
   messageId?: string
   /** A thread or topic inside the chat (Telegram forum topics): every piece of the reply goes there too. */
   threadId?: string
+  /**
+   * A press of a feedback button (Telegram's 👍/👎 under an answer): which answer and what the resident said.
+   * `text` then holds 有用 or 没用, for the log and for a bot without the feedback skill.
+   */
+  feedback?: { answerId: string; verdict: FeedbackVerdict }
 }
 
 /** The key under which per-user context is kept: `channel:userId`. */

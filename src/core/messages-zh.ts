@@ -27,6 +27,16 @@ export const MESSAGES = {
   declineHumanNone: '也可以换个说法再问一次。',
   declineElder: '抱歉，这个我答不了。回复「菜单」看能做什么。',
   moreHint: '回复「更多」看原文',
+  feedbackLine: '回复 1 有用，2 没用',
+  feedbackLineElder: '有用回 1，没用回 2',
+  feedbackThanks: '谢谢您的反馈！',
+  feedbackThanksElder: '谢谢您！',
+  feedbackAsk: '谢谢告诉我们。哪里不对或缺了什么？直接回复，或发 0 跳过。',
+  feedbackAskElder: '哪里不对？直接说，或发 0 跳过。',
+  feedbackNoted: '收到，已转给工作人员，我们会改进。谢谢！',
+  feedbackNotedShort: '（您的意见已转给工作人员。）',
+  feedbackSkipped: '好的，谢谢您的反馈。',
+  feedbackAgain: '这条回答您已经评价过了，谢谢！',
 } as const
 
 export type MessageCode = keyof typeof MESSAGES

@@ -23,7 +23,22 @@ export interface Reply {
   silent?: boolean
   /** True when the resident asked for a person (「转人工」): a platform with its own handoff may use it. */
   handoff?: boolean
+  /**
+   * Present when the resident may say whether this answer helped (the feedback skill decides when): Telegram
+   * shows 👍/👎 buttons, text platforms one line (adapters/shared/render-text.ts). Not part of `text`.
+   */
+  feedback?: FeedbackOffer
 }
+
+/** An answer residents may rate: its id comes back with the verdict (a button's data, or the next 「1」「2」). */
+export interface FeedbackOffer {
+  answerId: string
+  /** 长辈模式: the shorter line. */
+  elder?: boolean
+}
+
+/** What a resident said of an answer: 有用 or 没用. */
+export type FeedbackVerdict = 'useful' | 'useless'
 
 export type Intent =
   | 'plan'
@@ -44,6 +59,8 @@ export type Intent =
   | 'request'
   /** 应急提醒: an active alert shown, the alert menu. */
   | 'alert'
+  /** A resident's 有用/没用 on an answer, and the bot's thanks or question about it. */
+  | 'feedback'
 
 /** A button or numbered choice: `label` is shown, `value` is sent back as the user's next text. */
 export interface Choice {

@@ -12,6 +12,21 @@ export interface UserState {
   choices?: { label: string; value: string }[]
   /** The conversation so far: what follow-ups lean on. Forgotten after a quiet spell (DIALOGUE_TTL_MS). */
   dialogue?: DialogueState
+  /** What the feedback skill keeps between messages (src/feedback/). */
+  feedback?: FeedbackState
+}
+
+/**
+ * Feedback on answers between messages: how many answers since it was last offered (so that it is not
+ * offered on every answer), the offer the last reply made, and the comment awaited after 没用.
+ */
+export interface FeedbackState {
+  /** Answers that could have carried the offer since it was last made. */
+  answers: number
+  /** The last reply offered feedback on this answer: a bare 1 or 2 next is about it. */
+  offered?: { answerId: string; at: string }
+  /** After 没用: the unanswered row the resident's next short message is added to as a comment. */
+  comment?: { row: number; at: string }
 }
 
 /** One item of a numbered list the bot just showed: 「第二个」 opens it. */

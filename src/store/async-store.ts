@@ -2,9 +2,11 @@ import type { UserState } from '../core/user-state.js'
 import type {
   Announcement,
   DeliveryReport,
+  FeedbackCount,
   Firing,
   NewAnnouncement,
   NewUnanswered,
+  NewUnhelpful,
   OutboxRow,
   OutgoingRow,
   Subscription,
@@ -28,9 +30,11 @@ export type {
   Announcement,
   ChatRef,
   DeliveryReport,
+  FeedbackCount,
   Firing,
   NewAnnouncement,
   NewUnanswered,
+  NewUnhelpful,
   OutboxRow,
   OutboxStatus,
   OutgoingRow,
@@ -125,8 +129,25 @@ export interface UnansweredStore {
    * are one transaction (on PostgreSQL under a lock per asker, so replicas cannot both slip under the cap).
    */
   recordUnanswered(q: NewUnanswered, limit?: UnansweredLimit): Promise<UnansweredOutcome>
-  /** Oldest first, each with its asker's hash when one was kept. */
+  /**
+   * Records a question the bot answered and the resident called 没用, with the answer shown (cut to 300
+   * characters), so staff see it among the unanswered. The asker's daily cap applies as for declined
+   * questions (one transaction); the one-per-text rule does not (each answer is rated on its own).
+   * Resolves to the row's id, for `commentUnanswered`, or undefined when the asker is over the cap.
+   */
+  recordUnhelpful(q: NewUnhelpful, limit?: UnansweredLimit): Promise<number | undefined>
+  /** Adds the resident's comment (masked by the caller, cut to 500 characters) to a 没用 row; false when there is none with that id. */
+  commentUnanswered(id: number, comment: string): Promise<boolean>
+  /** Oldest first, each with its asker's hash when one was kept, and the answer and comment of a 没用. */
   unansweredSince(since: Date): Promise<UnansweredQuestion[]>
+}
+
+/** Residents' 有用 / 没用 on answers, counted per day: numbers only, no text and no user. */
+export interface FeedbackStore {
+  /** Counts one verdict on `day` (Asia/Shanghai, YYYY-MM-DD); safe when replicas count at once. */
+  countFeedback(day: string, verdict: FeedbackCount['verdict']): Promise<void>
+  /** The counts of `fromDay` and later, oldest first. */
+  feedbackCounts(fromDay: string): Promise<FeedbackCount[]>
 }
 
 /**
@@ -311,6 +332,7 @@ export interface Store
     AnnouncementStore,
     OutboxStore,
     UnansweredStore,
+    FeedbackStore,
     UpdateDedupStore,
     LeaseStore,
     KeyValueStore,

@@ -26,6 +26,7 @@ const TABLES = [
   'announcement_drafts',
   'unanswered_handled',
   'question_stats',
+  'feedback_counts',
 ] as const
 
 /** Tables whose `id` is generated: the new store's counter continues after the copied ids. */

@@ -113,11 +113,30 @@ export interface UnansweredQuestion {
    * leaves the store). Undefined for questions recorded before askers were kept.
    */
   asker?: string
+  /**
+   * Present when the bot did answer and the resident said 没用 (the feedback skill): the answer they were
+   * shown, cut to 300 characters.
+   */
+  answer?: string
+  /** What the resident said was wrong or missing after 没用, when they said it (cleaned for staff). */
+  comment?: string
 }
 
 /** A declined question to record: `userKey` (`channel:userId`) is hashed by the store, never kept as is. */
-export interface NewUnanswered extends Omit<UnansweredQuestion, 'asker'> {
+export interface NewUnanswered extends Omit<UnansweredQuestion, 'asker' | 'answer' | 'comment'> {
   userKey?: string
+}
+
+/** A 没用 to record among the unanswered questions: the question and the answer that was shown. */
+export interface NewUnhelpful extends NewUnanswered {
+  answer: string
+}
+
+/** How many residents said 有用 or 没用 on one day (Asia/Shanghai, YYYY-MM-DD). */
+export interface FeedbackCount {
+  day: string
+  verdict: 'useful' | 'useless'
+  count: number
 }
 
 /** Limits applied when recording, in the same transaction: per asker, since `since` (the start of their day). */

@@ -20,6 +20,9 @@ async function filled(): Promise<Store> {
   await s.claim(row!.id, t0)
   await s.markSent(row!.id, t0, '7')
   await s.recordUnanswered({ channel: 'telegram', region: '东营市', text: '黄河口有什么鸟', normalized: '黄河口有什么鸟', at: t0, userKey: 'telegram:42' })
+  const rated = await s.recordUnhelpful({ channel: 'telegram', region: '东营市', text: '防灾减灾日是哪天', normalized: '防灾减灾日是哪天', at: t0, userKey: 'telegram:42', answer: '5月12日' })
+  await s.commentUnanswered(rated!, '没说几点')
+  await s.countFeedback('2026-11-01', 'useful')
   await s.createRequest({ channel: 'telegram', chatId: '42', userKey: 'telegram:42', region: '东营市', serviceId: 'farm-tech', place: '垦利区', preferredDate: '下个月', audienceSize: 30, contact: '王' }, t0)
   return s
 }
@@ -30,6 +33,7 @@ async function expectSameContent(from: Store, to: Store): Promise<void> {
   expect(await to.listAnnouncements(true)).toEqual(await from.listAnnouncements(true))
   expect(await to.reports(new Date(0))).toEqual(await from.reports(new Date(0)))
   expect(await to.unansweredSince(new Date(0))).toEqual(await from.unansweredSince(new Date(0)))
+  expect(await to.feedbackCounts('2026-01-01')).toEqual([{ day: '2026-11-01', verdict: 'useful', count: 1 }])
   expect(await to.listRequests()).toEqual(await from.listRequests())
   // Counters continue after the copied ids, and the copy is a working store.
   const a = await to.addAnnouncement({ name: '新公告', cron: null, target: { kind: 'chats', chats: [] }, template: 'x', createdBy: 'test' }, t0)
@@ -44,7 +48,7 @@ describe('copyStore (kepu store migrate)', () => {
     const to = await openStore({ file: ':memory:' })
     try {
       const counts = await copyStore(from, to)
-      expect(counts).toMatchObject({ subscriptions: 2, users: 1, announcements: 1, firings: 1, outbox: 1, unanswered: 1, service_requests: 1 })
+      expect(counts).toMatchObject({ subscriptions: 2, users: 1, announcements: 1, firings: 1, outbox: 1, unanswered: 2, feedback_counts: 1, service_requests: 1 })
       await expectSameContent(from, to)
     } finally {
       await from.close()

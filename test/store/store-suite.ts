@@ -473,6 +473,53 @@ export function storeSuite(harness: StoreHarness): void {
     })
   })
 
+  describe('feedback on answers', () => {
+    it('records a 没用 among the unanswered with the answer shown (cut to 300 characters), then its comment', async () => {
+      const [s, peer] = await pair()
+      const answer = `全国防灾减灾日是5月12日。${'说'.repeat(400)}`
+      const id = await s.recordUnhelpful({ channel: 'telegram', region: '东营市', text: '防灾减灾日是哪天', normalized: '防灾减灾日是哪天', at: later(1), userKey: 'telegram:7', answer }, { since: at, maxPerAsker: 5 })
+      expect(id).toEqual(expect.any(Number))
+      await s.recordUnanswered({ channel: 'wechat', region: undefined, text: '火星上有人吗', normalized: '火星上有人吗', at: later(2) })
+      expect(await peer.commentUnanswered(id!, `日期对，${'缺'.repeat(600)}`)).toBe(true)
+      const [rated, declined] = await peer.unansweredSince(at)
+      expect(rated).toMatchObject({ channel: 'telegram', region: '东营市', text: '防灾减灾日是哪天', at: later(1), asker: expect.stringMatching(/^[0-9a-f]{64}$/) })
+      expect(Array.from(rated!.answer!)).toHaveLength(300)
+      expect(rated!.answer!.startsWith('全国防灾减灾日是5月12日。')).toBe(true)
+      expect(rated!.answer!.endsWith('…')).toBe(true)
+      expect(Array.from(rated!.comment!)).toHaveLength(500)
+      // A declined question has neither, and takes no comment.
+      expect(declined).toEqual({ channel: 'wechat', region: undefined, text: '火星上有人吗', normalized: '火星上有人吗', at: later(2) })
+      expect(await s.commentUnanswered(id! + 1, '评论')).toBe(false)
+      expect(await s.commentUnanswered(id! + 100, '评论')).toBe(false)
+    })
+
+    it('holds a 没用 to the asker’s daily share of unanswered questions, but not to one per text', async () => {
+      const s = await open()
+      const limit = { since: at, maxPerAsker: 2 }
+      const rate = (text: string) => s.recordUnhelpful({ channel: 'telegram', region: undefined, text, normalized: text, at: later(1), userKey: 'telegram:8', answer: '答' }, limit)
+      expect(await s.recordUnanswered({ channel: 'telegram', region: undefined, text: '甲', normalized: '甲', at: later(1), userKey: 'telegram:8' }, limit)).toBe('recorded')
+      expect(await rate('甲')).toEqual(expect.any(Number))
+      expect(await rate('乙')).toBeUndefined()
+      expect(await s.recordUnanswered({ channel: 'telegram', region: undefined, text: '丙', normalized: '丙', at: later(1), userKey: 'telegram:8' }, limit)).toBe('capped')
+      expect(await s.unansweredSince(at)).toHaveLength(2)
+    })
+
+    it('counts 有用 and 没用 per day, also from replicas at once, and a purge removes the user’s 没用 rows', async () => {
+      const [a, b] = await pair()
+      await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).countFeedback('2026-09-14', i < 7 ? 'useful' : 'useless')))
+      await a.countFeedback('2026-09-13', 'useless')
+      await a.countFeedback('2026-09-15', 'useful')
+      expect(await b.feedbackCounts('2026-09-14')).toEqual([
+        { day: '2026-09-14', verdict: 'useful', count: 7 },
+        { day: '2026-09-14', verdict: 'useless', count: 3 },
+        { day: '2026-09-15', verdict: 'useful', count: 1 },
+      ])
+      await a.recordUnhelpful({ channel: 'telegram', region: undefined, text: '问', normalized: '问', at, userKey: 'telegram:9', answer: '答' })
+      expect((await a.purgeUser('telegram:9')).unanswered).toBe(1)
+      expect(await a.unansweredSince(at)).toEqual([])
+    })
+  })
+
   describe('dialogue state', () => {
     it('keeps a user’s state, replaces it, and another replica reads it', async () => {
       const [a, b] = await pair()

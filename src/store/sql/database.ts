@@ -32,6 +32,7 @@ export interface KepuDatabase {
   question_stats: QuestionStatsTable
   handoff_threads: HandoffThreadsTable
   handoff_messages: HandoffMessagesTable
+  feedback_counts: FeedbackCountsTable
 }
 
 export interface UsersTable {
@@ -107,6 +108,10 @@ export interface UnansweredTable {
   text: string
   normalized: string
   at: number
+  /** A 没用 from a resident: the answer that was shown (step 8); null for a declined question. */
+  answer: string | null
+  /** What the resident said after 没用 (step 8). */
+  comment: string | null
 }
 
 export interface UnansweredAskersTable {
@@ -288,4 +293,13 @@ export interface HandoffMessagesTable {
   author: string
   text: string
   at: number
+}
+
+/** Residents' 有用 / 没用 per day (step 8). */
+export interface FeedbackCountsTable {
+  /** Asia/Shanghai day, YYYY-MM-DD. */
+  day: string
+  /** `useful` or `useless`. */
+  verdict: string
+  count: number
 }

@@ -6,10 +6,12 @@ import type {
   Announcement,
   AsyncUserStateStore,
   DeliveryReport,
+  FeedbackCount,
   Firing,
   NewAnnouncement,
   NewServiceRequest,
   NewUnanswered,
+  NewUnhelpful,
   NewVolunteer,
   OutboxRow,
   OutboxStatus,
@@ -42,6 +44,14 @@ import type { Transact } from './transact.js'
 
 /** The longest text kept for one unanswered question (characters, not UTF-16 units). */
 export const MAX_UNANSWERED_CHARS = 500
+/** The longest answer kept with a 没用: enough for staff to see what was said. */
+export const MAX_SHOWN_ANSWER_CHARS = 300
+
+/** Cut by code points, so that a surrogate pair (an emoji) is never split; `mark` ends a cut text. */
+function cut(text: string, max: number, mark = ''): string {
+  const chars = Array.from(text)
+  return chars.length > max ? chars.slice(0, max - Array.from(mark).length).join('') + mark : text
+}
 
 /** Outbox rows per INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
 const INSERT_CHUNK = 500
@@ -515,8 +525,7 @@ export class SqlStore implements Store {
     const row = {
       channel: q.channel,
       region: q.region ?? null,
-      // Cut by code points, so that a surrogate pair (an emoji) is never split.
-      text: Array.from(q.text).slice(0, MAX_UNANSWERED_CHARS).join(''),
+      text: cut(q.text, MAX_UNANSWERED_CHARS),
       normalized: q.normalized,
       at: q.at.getTime(),
     }
@@ -554,11 +563,53 @@ export class SqlStore implements Store {
     })
   }
 
+  async recordUnhelpful(q: NewUnhelpful, limit?: UnansweredLimit): Promise<number | undefined> {
+    const row = {
+      channel: q.channel,
+      region: q.region ?? null,
+      text: cut(q.text, MAX_UNANSWERED_CHARS),
+      normalized: q.normalized,
+      at: q.at.getTime(),
+      answer: cut(q.answer, MAX_SHOWN_ANSWER_CHARS, '…'),
+    }
+    if (q.userKey === undefined) {
+      const inserted = await this.db.insertInto('unanswered').values(row).returning('id').executeTakeFirstOrThrow()
+      return Number(inserted.id)
+    }
+    const asker = await this.askerOf(q.userKey)
+    return this.transact(async (trx): Promise<number | undefined> => {
+      if (limit) {
+        // The same share as declined questions, under the same lock: 没用 cannot be used to flood the list.
+        if (this.pg) await sql`select pg_advisory_xact_lock(hashtext(${'kepu:asker:' + asker}))`.execute(trx)
+        const count = await trx
+          .selectFrom('unanswered_askers')
+          .select(sql<number>`count(*)`.as('n'))
+          .where('asker', '=', asker)
+          .where('at', '>=', limit.since.getTime())
+          .executeTakeFirst()
+        if (Number(count?.n ?? 0) >= limit.maxPerAsker) return undefined
+      }
+      const inserted = await trx.insertInto('unanswered').values(row).returning('id').executeTakeFirstOrThrow()
+      await trx.insertInto('unanswered_askers').values({ unanswered_id: inserted.id, asker, at: row.at }).execute()
+      return Number(inserted.id)
+    })
+  }
+
+  async commentUnanswered(id: number, comment: string): Promise<boolean> {
+    const res = await this.db
+      .updateTable('unanswered')
+      .set({ comment: cut(comment, MAX_UNANSWERED_CHARS) })
+      .where('id', '=', id)
+      .where('answer', 'is not', null)
+      .executeTakeFirst()
+    return Number(res.numUpdatedRows) > 0
+  }
+
   async unansweredSince(since: Date): Promise<UnansweredQuestion[]> {
     const rows = await this.db
       .selectFrom('unanswered as u')
       .leftJoin('unanswered_askers as a', 'a.unanswered_id', 'u.id')
-      .select(['u.channel', 'u.region', 'u.text', 'u.normalized', 'u.at', 'a.asker'])
+      .select(['u.channel', 'u.region', 'u.text', 'u.normalized', 'u.at', 'u.answer', 'u.comment', 'a.asker'])
       .where('u.at', '>=', since.getTime())
       .orderBy('u.at')
       .orderBy('u.id')
@@ -570,7 +621,24 @@ export class SqlStore implements Store {
       normalized: r.normalized,
       at: new Date(r.at),
       ...(r.asker ? { asker: r.asker } : {}),
+      ...(r.answer !== null ? { answer: r.answer } : {}),
+      ...(r.comment !== null ? { comment: r.comment } : {}),
     }))
+  }
+
+  // ——— feedback on answers ———
+
+  async countFeedback(day: string, verdict: FeedbackCount['verdict']): Promise<void> {
+    await this.db
+      .insertInto('feedback_counts')
+      .values({ day, verdict, count: 1 })
+      .onConflict((oc) => oc.columns(['day', 'verdict']).doUpdateSet({ count: sql<number>`feedback_counts.count + 1` }))
+      .execute()
+  }
+
+  async feedbackCounts(fromDay: string): Promise<FeedbackCount[]> {
+    const rows = await this.db.selectFrom('feedback_counts').selectAll().where('day', '>=', fromDay).orderBy('day').orderBy('verdict').execute()
+    return rows.map((r) => ({ day: r.day, verdict: r.verdict === 'useful' ? 'useful' : 'useless', count: Number(r.count) }))
   }
 
   /**

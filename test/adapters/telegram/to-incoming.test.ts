@@ -69,6 +69,33 @@ describe('telegram toIncoming (recorded updates)', () => {
     })
   })
 
+  it('maps a 👎 press to the verdict on the answer it names, with 没用 as the text', () => {
+    expect(toIncoming(fixture('callback-feedback'), me)).toEqual({
+      kind: 'incoming',
+      callbackQueryId: '2153125683412345679',
+      incoming: {
+        channel: 'telegram',
+        chatId: '5012345678',
+        userId: '5012345678',
+        isGroup: false,
+        mentioned: true,
+        forwarded: false,
+        text: '没用',
+        messageId: 'cb:2153125683412345679',
+        feedback: { answerId: 'Xk3_9aQ-', verdict: 'useless' },
+      },
+    })
+    const cb = fixture('callback-feedback')
+    const up = toIncoming({ ...cb, callback_query: { ...cb.callback_query!, data: 'fb:+:Xk3_9aQ-' } }, me)
+    expect(up).toMatchObject({ kind: 'incoming', incoming: { text: '有用', feedback: { answerId: 'Xk3_9aQ-', verdict: 'useful' } } })
+    // Anything else that starts alike is a plain button value, passed on as text.
+    for (const data of ['fb:x:Xk3', 'fb:+:', 'fb:+:a b', `fb:+:${'a'.repeat(41)}`]) {
+      const out = toIncoming({ ...cb, callback_query: { ...cb.callback_query!, data } }, me)
+      expect(out).toMatchObject({ kind: 'incoming', incoming: { text: data } })
+      expect(out.kind === 'incoming' && 'feedback' in out.incoming).toBe(false)
+    }
+  })
+
   it('never throws on malformed updates', () => {
     const odd: unknown[] = [{ update_id: 1 }, { update_id: 2, message: {} }, { update_id: 3, message: { chat: { id: 'x' } } }, { update_id: 4, callback_query: { id: 'q' } }, { update_id: 5, poll: {} }]
     for (const u of odd) expect(toIncoming(u as TgUpdate, me).kind).toBe('skip')
