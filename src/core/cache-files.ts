@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path'
  * process never sees half a file. A cache that cannot be written costs speed only: `onError` is told the
  * error's name and nothing is thrown.
  */
-export function writeCacheFile(folder: string, file: string, data: string, onError?: (errName: string) => void): void {
+export function writeCacheFile(folder: string, file: string, data: string | Uint8Array, onError?: (errName: string) => void): void {
   try {
     mkdirSync(folder, { recursive: true })
     const tmp = `${file}.${process.pid}.tmp`

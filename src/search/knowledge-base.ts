@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { pruneCacheSiblings, writeCacheFile } from '../core/cache-files.js'
 import type { Logger } from '../core/logger.js'
 import { analyzeQuestion, type AnalyzedQuestion } from './analyze-question.js'
-import { PlanIndex, type PlanShardJSON, type ShardStore } from './plan-index.js'
+import { PlanIndex, type ShardStore } from './plan-index.js'
+import { decodeShardFile, encodeShardFile } from './shard-file.js'
 import type { RoutingJSON } from './region-router.js'
 import { loadQueryVocabulary, type QueryVocabulary, type StoredSynonyms, withStoredSynonyms } from './query-vocabulary.js'
 import { createTokenizer, domainDictionary, type ChineseTokenizer, type Tokenize } from './tokenizer.js'
@@ -102,17 +103,17 @@ function domainTokenizer(plans: Plan[], vocabulary: QueryVocabulary, regions: Re
 }
 
 function fileShardStore(folder: string, logger?: Logger): ShardStore {
-  const path = (region: string): string => join(folder, `shard-${createHash('sha256').update(region).digest('hex').slice(0, 12)}.json`)
+  const path = (region: string): string => join(folder, `shard-${createHash('sha256').update(region).digest('hex').slice(0, 12)}.bin`)
   return {
     read(region) {
       try {
-        return JSON.parse(readFileSync(path(region), 'utf8')) as PlanShardJSON
+        return decodeShardFile(readFileSync(path(region)))
       } catch {
         return undefined
       }
     },
     write(region, shard) {
-      writeCacheFile(folder, path(region), JSON.stringify(shard), (err) => logger?.warn({ code: 'E_INDEX_CACHE', err }, 'index cache not written'))
+      writeCacheFile(folder, path(region), encodeShardFile(shard), (err) => logger?.warn({ code: 'E_INDEX_CACHE', err }, 'index cache not written'))
     },
     readRouting() {
       try {

@@ -4,7 +4,8 @@ import type { Passage, Plan } from '../knowledge/plan.js'
 import type { AnalyzedQuestion } from './analyze-question.js'
 import { foldText } from './fold-text.js'
 import { foldedMiniSearchOptions } from './folded-options.js'
-import { loadSavedMiniSearch } from './saved-minisearch.js'
+import { CompactTerms, type CompactTermsJSON } from './compact-terms.js'
+import { loadMiniSearchOver } from './saved-minisearch.js'
 import { COMMON_TERM, RegionRouter, summarize, type RegionSummary, type RoutingJSON } from './region-router.js'
 import type { Tokenize } from './tokenizer.js'
 
@@ -24,17 +25,30 @@ export interface SearchOptions {
   /** Search only this region's shard; absent: every shard. */
   region?: string
   limit?: number
+  /**
+   * Without a region: how many of the routed regions whose shards are not loaded may be loaded for this
+   * search (the loaded ones are searched anyway); absent: all of them. A side look at other plans
+   * (「X的方案没有写…，其他地方是这样写的」) should not cost a resident's answer several shard loads.
+   */
+  loads?: number
+}
+
+/** Document frequencies: a Map for a shard built here, CompactTerms for one loaded from its saved form. */
+interface TermCounts extends Iterable<readonly [string, number]> {
+  get(term: string): number | undefined
 }
 
 interface Shard {
   index: MiniSearch<IndexedPassage>
   /** Document frequency of every term in this shard, for IDF weights. */
-  df: Map<string, number>
+  df: TermCounts
   size: number
   /** What the shard is estimated to hold in memory (index and sentences), for the memory budget. */
   bytes: number
   /** Sentences of its passages already ranked once, with their terms: ranking is the hot path. */
   sentences: Map<string, PassageSentences>
+  /** The saved terms of each passage's sentences (see `encodeSentences`), read on the passage's first ranking. */
+  savedSentences?: Readonly<Record<string, string>>
 }
 
 interface PassageSentences {
@@ -58,13 +72,20 @@ interface IndexedPassage {
   units: string
 }
 
-/** The serialised form of one shard (see `PlanIndex` and `ShardStore`). */
+/**
+ * The serialised form of one shard (see `PlanIndex` and `ShardStore`): MiniSearch's documents without
+ * its term index, the terms and their document frequencies in compact form, and the terms of every
+ * passage's sentences, so that loading a shard neither builds objects per term nor runs the tokenizer.
+ */
 export interface PlanShardJSON {
   version: number
   fingerprint: string
+  /** MiniSearch's saved form with an empty `index`. */
   index: AsPlainObject
-  df: [string, number][]
+  terms: CompactTermsJSON
   size: number
+  /** Passage id → its sentences' terms (see `encodeSentences`). */
+  sentences: Record<string, string>
 }
 
 /** Where built shards are kept between runs (a cache folder); any failure just means a rebuild. */
@@ -87,7 +108,7 @@ export interface PlanIndexOptions {
   above?: ReadonlyMap<string, readonly string[]>
 }
 
-const INDEX_VERSION = 2
+const INDEX_VERSION = 4
 const BOOST = { title: 2, headings: 1.2, text: 1, units: 0.6 }
 const splitOnSpace = (s: string): string[] => s.split(' ')
 const FIELDS = ['title', 'headings', 'text', 'units'] as const
@@ -207,7 +228,19 @@ export class PlanIndex {
   shardJSON(region: string): PlanShardJSON | undefined {
     if (!this.byRegion.has(region)) return undefined
     const { index, df, size } = this.build(region)
-    return { version: INDEX_VERSION, fingerprint: this.fingerprint, index: index.toJSON(), df: [...df], size }
+    return this.toJSON(region, index, df, size, new Map())
+  }
+
+  private toJSON(region: string, index: MiniSearch<IndexedPassage>, df: ReadonlyMap<string, number>, size: number, made: Map<string, PassageSentences>): PlanShardJSON {
+    const { index: entries, ...documents } = index.toJSON()
+    const sentences: Record<string, string> = {}
+    for (const p of this.byRegion.get(region) ?? []) {
+      const got = made.get(p.id) ?? this.makeSentences(p)
+      made.set(p.id, got)
+      const saved = encodeSentences(got)
+      if (saved !== undefined) sentences[p.id] = saved
+    }
+    return { version: INDEX_VERSION, fingerprint: this.fingerprint, index: { ...documents, index: [] }, terms: CompactTerms.encode(entries, df), size, sentences }
   }
 
   private build(region: string): { index: MiniSearch<IndexedPassage>; df: Map<string, number>; size: number } {
@@ -229,15 +262,19 @@ export class PlanIndex {
     }
     this.makeRoomFor(this.estimate(region))
     const stored = this.store?.read(region)
-    if (stored && stored.version === INDEX_VERSION && stored.fingerprint === this.fingerprint) {
-      const loaded = { index: loadSavedMiniSearch<IndexedPassage>(stored.index, this.miniSearchOptions()), df: new Map(stored.df), size: stored.size, bytes: this.estimate(region), sentences: new Map() }
+    // A saved shard of another version or shape (an older build's cache) is built again, never trusted.
+    if (stored && stored.version === INDEX_VERSION && stored.fingerprint === this.fingerprint && typeof stored.terms?.entries === 'string' && typeof stored.sentences === 'object') {
+      const terms = new CompactTerms(stored.terms)
+      const index = loadMiniSearchOver<IndexedPassage>(stored.index, { get: (t) => terms.postings(t) }, this.miniSearchOptions())
+      const loaded: Shard = { index, df: terms, size: stored.size, bytes: this.estimate(region), sentences: new Map(), savedSentences: stored.sentences }
       this.keep(region, loaded)
       return loaded
     }
     const { index, df, size } = this.build(region)
-    const shard = { index, df, size, bytes: this.estimate(region), sentences: new Map<string, PassageSentences>() }
+    const shard: Shard = { index, df, size, bytes: this.estimate(region), sentences: new Map<string, PassageSentences>() }
     this.keep(region, shard)
-    this.store?.write(region, { version: INDEX_VERSION, fingerprint: this.fingerprint, index: index.toJSON(), df: [...df], size })
+    // Saving makes every passage's sentences, which the shard then keeps.
+    if (this.store) this.store.write(region, this.toJSON(region, index, df, size, shard.sentences))
     return { ...shard, built: true }
   }
 
@@ -285,7 +322,7 @@ export class PlanIndex {
       ? [options.region, ...(this.above.get(options.region) ?? []), NATIONAL].filter((r, i, all) => this.byRegion.has(r) && all.indexOf(r) === i)
       : this.byRegion.size <= ROUTED_REGIONS
         ? [...this.byRegion.keys()]
-        : [...new Set([...this.router().pick([...topicTerms, ...expansionTerms], ROUTED_REGIONS), ...(this.byRegion.has(NATIONAL) ? [NATIONAL] : [])])]
+        : [...new Set([...this.routed([...topicTerms, ...expansionTerms], options.loads), ...(this.byRegion.has(NATIONAL) ? [NATIONAL] : [])])]
     const hits: SearchHit[] = []
     for (const region of regions) {
       const shard = this.shard(region)
@@ -311,6 +348,13 @@ export class PlanIndex {
       }
     }
     return hits.sort((a, b) => b.score - a.score).slice(0, limit)
+  }
+
+  /** The routed regions for a question without one: loaded shards, and at most `loads` to load. */
+  private routed(terms: string[], loads = Infinity): string[] {
+    const picked = this.router().pick(terms, ROUTED_REGIONS)
+    let left = loads
+    return picked.filter((r) => this.shards.has(r) || left-- > 0)
   }
 
   private bestSentence(passage: Passage, shard: Shard, topic: string[], expansion: string[], q: AnalyzedQuestion, weights: Weights): { sentence: string; coverage: number; bonus: number } {
@@ -340,30 +384,54 @@ export class PlanIndex {
   private sentencesOf(passage: Passage, shard: Shard): PassageSentences {
     let cached = shard.sentences.get(passage.id)
     if (!cached) {
-      // A short lead-in sentence (「推进科普教育基地建设。」) says nothing alone: it travels with the next one.
-      const pieces: string[] = []
-      for (const raw of passage.text.match(SENTENCE) ?? [passage.text]) {
-        const text = raw.trim()
-        if (!text) continue
-        const last = pieces[pieces.length - 1]
-        if (last !== undefined && last.length < 16) pieces[pieces.length - 1] = last + text
-        else pieces.push(text)
-      }
-      const sentences = pieces.filter((s) => s.length >= 4).map((text) => ({ text, terms: new Set(this.tokenize(foldText(text))) }))
-      const context = new Set(this.tokenize(foldText(`${passage.title} ${passage.headings.join(' ')}`)))
-      cached = { sentences, context }
+      const saved = shard.savedSentences?.[passage.id]
+      cached = (saved !== undefined ? decodeSentences(passage, saved) : undefined) ?? this.makeSentences(passage)
       shard.sentences.set(passage.id, cached)
     }
     return cached
   }
 
+  private makeSentences(passage: Passage): PassageSentences {
+    const sentences = sentencePieces(passage.text).map((text) => ({ text, terms: new Set(this.tokenize(foldText(text))) }))
+    const context = new Set(this.tokenize(foldText(`${passage.title} ${passage.headings.join(' ')}`)))
+    return { sentences, context }
+  }
+
   private miniSearchOptions(): ConstructorParameters<typeof MiniSearch<IndexedPassage>>[0] {
     return foldedMiniSearchOptions<IndexedPassage>(FIELDS, this.tokenize)
   }
+}
 
-  private newMiniSearch(): MiniSearch<IndexedPassage> {
-    return new MiniSearch<IndexedPassage>(this.miniSearchOptions())
+/** A passage's sentences as ranked: a short lead-in sentence (「推进科普教育基地建设。」) says nothing alone, so it travels with the next one. */
+function sentencePieces(text: string): string[] {
+  const pieces: string[] = []
+  for (const raw of text.match(SENTENCE) ?? [text]) {
+    const piece = raw.trim()
+    if (!piece) continue
+    const last = pieces[pieces.length - 1]
+    if (last !== undefined && last.length < 16) pieces[pieces.length - 1] = last + piece
+    else pieces.push(piece)
   }
+  return pieces.filter((s) => s.length >= 4)
+}
+
+/**
+ * The terms of a passage's context (first line) and of each sentence (a line each), space-separated;
+ * undefined when a term holds a space or a line break (that passage is then tokenized when first ranked).
+ */
+function encodeSentences(s: PassageSentences): string | undefined {
+  const lines = [[...s.context], ...s.sentences.map((x) => [...x.terms])]
+  if (lines.some((terms) => terms.some((t) => /[ \n]/u.test(t)))) return undefined
+  return lines.map((terms) => terms.join(' ')).join('\n')
+}
+
+/** The saved sentences of a passage; undefined when they no longer match its text (then made afresh). */
+function decodeSentences(passage: Passage, saved: string): PassageSentences | undefined {
+  const lines = saved.split('\n')
+  const pieces = sentencePieces(passage.text)
+  if (lines.length !== pieces.length + 1) return undefined
+  const terms = (line: string): Set<string> => new Set(line ? line.split(' ') : [])
+  return { context: terms(lines[0]!), sentences: pieces.map((text, i) => ({ text, terms: terms(lines[i + 1]!) })) }
 }
 
 function toIndexed(p: Passage): IndexedPassage {

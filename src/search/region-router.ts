@@ -24,7 +24,7 @@ export interface RoutingJSON {
 }
 
 /** A region's summary, from its shard's document frequencies and its passages. */
-export function summarize(region: string, df: ReadonlyMap<string, number>, size: number, passages: readonly Passage[], tokenize: Tokenize): RegionSummary {
+export function summarize(region: string, df: Iterable<readonly [string, number]>, size: number, passages: readonly Passage[], tokenize: Tokenize): RegionSummary {
   const common: string[] = []
   for (const [t, n] of df) if (n > size * COMMON_TERM) common.push(t)
   const terms = new Set<string>()

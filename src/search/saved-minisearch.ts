@@ -40,8 +40,21 @@ class SavedTermIndex {
  * `search` may be called on it; an index to save again is built afresh.
  */
 export function loadSavedMiniSearch<T>(saved: AsPlainObject, options: ConstructorParameters<typeof MiniSearch<T>>[0]): MiniSearch<T> {
-  const index = MiniSearch.loadJS<T>({ ...saved, index: [] }, options)
-  ;(index as unknown as { _index: SavedTermIndex })._index = new SavedTermIndex(saved.index)
-  return index
+  return loadMiniSearchOver<T>(saved, new SavedTermIndex(saved.index), options)
 }
 
+
+/** What MiniSearch's exact-term search asks of its term index. */
+export interface TermLookup {
+  get(term: string): Map<number, Map<number, number>> | undefined
+}
+
+/**
+ * A MiniSearch over saved documents (field lengths, ids; `index` empty) whose term index is `lookup`:
+ * answers exact-term searches as the MiniSearch it was saved from. Only `search` may be called on it.
+ */
+export function loadMiniSearchOver<T>(saved: AsPlainObject, lookup: TermLookup, options: ConstructorParameters<typeof MiniSearch<T>>[0]): MiniSearch<T> {
+  const index = MiniSearch.loadJS<T>({ ...saved, index: [] }, options)
+  ;(index as unknown as { _index: TermLookup })._index = lookup
+  return index
+}
