@@ -115,10 +115,12 @@ const FIELDS = ['title', 'headings', 'text', 'units'] as const
 const FIGURE = /\d+(?:\.\d+)?\s*(?:-\s*\d+(?:\.\d+)?\s*)?(?:%|个|场|人|项|次|所|家|万|亿|平|名|支|处|期|座|门|批|余|以上|元|小时)/u
 const SENTENCE = /[^。；;！!？?]+[。；;！!？?]?/gu
 /**
- * Estimated bytes a loaded shard holds per character of its passages (MiniSearch's tree, the document
- * frequencies and the cached sentences with their terms), measured on the seeds (heap after GC: 10.3 MB for 5 shards with every sentence, 46,687 characters).
+ * Estimated bytes a loaded shard holds per character of its passages (its compact terms, MiniSearch's
+ * documents and the cached sentences with their terms), measured on 300 synthetic plans (heap after GC:
+ * 30 bytes a character loaded, 55 with every sentence ranked once). A shard built without a store to
+ * save it to keeps MiniSearch's own tree (about 4 times as much): only small corpora run that way.
  */
-export const SHARD_BYTES_PER_CHAR = 220
+export const SHARD_BYTES_PER_CHAR = 60
 /** How many shards `warm` loads at start (a small corpus: all of them). */
 const WARM_SHARDS = 8
 /** A question without a region searches this many regions, picked by the router. */
@@ -264,18 +266,29 @@ export class PlanIndex {
     const stored = this.store?.read(region)
     // A saved shard of another version or shape (an older build's cache) is built again, never trusted.
     if (stored && stored.version === INDEX_VERSION && stored.fingerprint === this.fingerprint && typeof stored.terms?.entries === 'string' && typeof stored.sentences === 'object') {
-      const terms = new CompactTerms(stored.terms)
-      const index = loadMiniSearchOver<IndexedPassage>(stored.index, { get: (t) => terms.postings(t) }, this.miniSearchOptions())
-      const loaded: Shard = { index, df: terms, size: stored.size, bytes: this.estimate(region), sentences: new Map(), savedSentences: stored.sentences }
+      const loaded = this.fromJSON(region, stored)
       this.keep(region, loaded)
       return loaded
     }
     const { index, df, size } = this.build(region)
-    const shard: Shard = { index, df, size, bytes: this.estimate(region), sentences: new Map<string, PassageSentences>() }
+    const made = new Map<string, PassageSentences>()
+    if (this.store) {
+      // Saved, the shard is kept in its saved form: the memory estimate holds from the first start on.
+      const json = this.toJSON(region, index, df, size, made)
+      this.store.write(region, json)
+      const shard = { ...this.fromJSON(region, json), sentences: made }
+      this.keep(region, shard)
+      return { ...shard, built: true }
+    }
+    const shard: Shard = { index, df, size, bytes: this.estimate(region), sentences: made }
     this.keep(region, shard)
-    // Saving makes every passage's sentences, which the shard then keeps.
-    if (this.store) this.store.write(region, this.toJSON(region, index, df, size, shard.sentences))
     return { ...shard, built: true }
+  }
+
+  private fromJSON(region: string, saved: PlanShardJSON): Shard {
+    const terms = new CompactTerms(saved.terms)
+    const index = loadMiniSearchOver<IndexedPassage>(saved.index, { get: (t) => terms.postings(t) }, this.miniSearchOptions())
+    return { index, df: terms, size: saved.size, bytes: this.estimate(region), sentences: new Map(), savedSentences: saved.sentences }
   }
 
   private keep(region: string, shard: Shard): void {
