@@ -161,6 +161,9 @@ describe.skipIf(!HAVE_CHROMIUM)('console in Chromium', () => {
       await say(user, '订阅活动周报')
     }
     await say('7001', '防灾减灾日是哪天')
+    // A first answer offers feedback (「回复 1 有用，2 没用」): 有用.
+    await say('7004', '防灾减灾日是哪天')
+    await say('7004', '1')
     t.clock.advance(-86_400_000)
     await say('7002', '帮我看看：【医保局】您的医保卡已冻结，请点击 http://yb-gov.cc 解冻')
     t.clock.advance(86_400_000)
@@ -169,7 +172,8 @@ describe.skipIf(!HAVE_CHROMIUM)('console in Chromium', () => {
     await login(page, ADMIN_A)
     const body = await page.locator('main').textContent()
     expect(body).toMatch(/近 14 天共 \d+ 个问题/)
-    await expect(page.locator('svg[role=img]').count()).resolves.toBe(4)
+    await expect(page.locator('svg[role=img]').count()).resolves.toBe(5)
+    expect(body).toContain('近 14 天居民对回答的反馈：有用 1 次，没用 0 次')
     await expect(page.locator('svg[aria-label^="各订阅的人数"]').getAttribute('aria-label')).resolves.toContain('本地区活动周报：3')
     await check(page, 'overview-data')
     await ctx.close()
