@@ -12,6 +12,11 @@ export interface UnansweredGroup {
   channels: string[]
   first: Date
   last: Date
+  /**
+   * Present when residents called an answer to this question 没用 (the feedback skill): the answer shown and
+   * their comment, newest first. `count` and `users` include them.
+   */
+  unhelpful?: { answer: string; comment?: string; at: Date }[]
 }
 
 /**
@@ -25,11 +30,13 @@ export function groupUnanswered(rows: UnansweredQuestion[]): UnansweredGroup[] {
     const key = r.normalized || r.text
     const asker = r.asker ?? `row:${i}`
     const g = groups.get(key)
+    const unhelpful = r.answer !== undefined ? [{ answer: r.answer, ...(r.comment !== undefined ? { comment: r.comment } : {}), at: r.at }] : undefined
     if (!g) {
-      groups.set(key, { text: cleanForStaff(r.text), users: 1, count: 1, regions: r.region ? [r.region] : [], channels: [r.channel], first: r.at, last: r.at })
+      groups.set(key, { text: cleanForStaff(r.text), users: 1, count: 1, regions: r.region ? [r.region] : [], channels: [r.channel], first: r.at, last: r.at, ...(unhelpful ? { unhelpful } : {}) })
       askers.set(key, new Set([asker]))
       return
     }
+    if (unhelpful) g.unhelpful = [...unhelpful, ...(g.unhelpful ?? [])].sort((a, b) => b.at.getTime() - a.at.getTime())
     const seen = askers.get(key)!
     seen.add(asker)
     g.users = seen.size
