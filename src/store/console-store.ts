@@ -40,6 +40,23 @@ export interface StaffEventRow {
   updatedAt: Date
 }
 
+/** What staff add to the content in the console: a knowledge card or a synonym group. */
+export type StaffContentKind = 'card' | 'synonym'
+export type StaffContentStatus = 'active' | 'withdrawn'
+
+export interface StaffContentRow {
+  id: number
+  kind: StaffContentKind
+  /** The card's id (`staff-…`) or the group's (`syn-…`): unique per kind. */
+  itemId: string
+  /** The card or the synonym group as JSON (validated by the caller with the content files' schema). */
+  body: string
+  status: StaffContentStatus
+  createdBy: string
+  createdAt: Date
+  updatedAt: Date
+}
+
 export type DraftStatus = 'draft' | 'approved' | 'cancelled'
 
 export interface AnnouncementDraft {
@@ -110,6 +127,16 @@ export interface ConsoleStore {
   updateStaffEvent(id: number, change: { event?: string; region?: string; status?: StaffEventStatus }, at: Date): Promise<StaffEventRow | undefined>
   getStaffEvent(id: number): Promise<StaffEventRow | undefined>
   listStaffEvents(): Promise<StaffEventRow[]>
+
+  // ——— knowledge cards and synonym groups added by staff ———
+  addStaffContent(row: { kind: StaffContentKind; itemId: string; body: string; createdBy: string }, at: Date): Promise<StaffContentRow>
+  /** Changes a row (its body, or its status from `active`); undefined when there is no such row, or it is not active. */
+  updateStaffContent(id: number, change: { body?: string; status?: StaffContentStatus }, at: Date): Promise<StaffContentRow | undefined>
+  getStaffContent(id: number): Promise<StaffContentRow | undefined>
+  /** Every row of a kind, oldest first (the order they are merged after the files' content). */
+  listStaffContent(kind: StaffContentKind): Promise<StaffContentRow[]>
+  /** A short text that changes whenever any row is added or changed: polled by every process to reload. */
+  staffContentVersion(): Promise<string>
 
   // ——— announcement drafts ———
   addDraft(d: NewDraft, at: Date): Promise<AnnouncementDraft>

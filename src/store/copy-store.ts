@@ -27,10 +27,11 @@ const TABLES = [
   'unanswered_handled',
   'question_stats',
   'feedback_counts',
+  'staff_content',
 ] as const
 
 /** Tables whose `id` is generated: the new store's counter continues after the copied ids. */
-const SERIAL = new Set(['announcements', 'firings', 'outbox', 'unanswered', 'service_requests', 'service_request_history', 'audit_log', 'staff_events', 'announcement_drafts'])
+const SERIAL = new Set(['announcements', 'firings', 'outbox', 'unanswered', 'service_requests', 'service_request_history', 'audit_log', 'staff_events', 'announcement_drafts', 'staff_content'])
 
 const BATCH = 500
 

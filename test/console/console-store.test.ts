@@ -99,5 +99,30 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(await s.closeHandoff(a.id, at(6000))).toBe(false)
       expect(await s.listHandoffs('closed')).toHaveLength(1)
     })
+
+    it('cards and synonym groups staff add: kept by kind, changed only while active, every change seen in the version', async () => {
+      const s = await open(dialect)
+      const v0 = await s.staffContentVersion()
+      const card = await s.addStaffContent({ kind: 'card', itemId: 'staff-a1', body: '{"topic":"绿萝"}', createdBy: 'telegram:1' }, T0)
+      const group = await s.addStaffContent({ kind: 'synonym', itemId: 'syn-b2', body: '{"same":["甲","乙"]}', createdBy: 'telegram:1' }, at(1))
+      const v1 = await s.staffContentVersion()
+      expect(v1).not.toBe(v0)
+      expect(await s.listStaffContent('card')).toEqual([card])
+      expect((await s.listStaffContent('synonym')).map((r) => r.itemId)).toEqual(['syn-b2'])
+      await expect(s.addStaffContent({ kind: 'card', itemId: 'staff-a1', body: '{}', createdBy: 'telegram:1' }, at(2))).rejects.toThrow()
+      // An edit in the same millisecond still moves the version: it counts revisions, not times.
+      const edited = await s.updateStaffContent(card.id, { body: '{"topic":"绿萝养护"}' }, at(1))
+      expect(edited).toMatchObject({ body: '{"topic":"绿萝养护"}', status: 'active', updatedAt: at(1) })
+      const v2 = await s.staffContentVersion()
+      expect(v2).not.toBe(v1)
+      expect((await s.updateStaffContent(group.id, { status: 'withdrawn' }, at(3)))!.status).toBe('withdrawn')
+      expect(await s.staffContentVersion()).not.toBe(v2)
+      // A withdrawn row stays withdrawn: a second withdraw or an edit does nothing.
+      expect(await s.updateStaffContent(group.id, { status: 'withdrawn' }, at(4))).toBeUndefined()
+      expect(await s.updateStaffContent(group.id, { body: '{}' }, at(4))).toBeUndefined()
+      expect((await s.getStaffContent(group.id))!.body).toBe('{"same":["甲","乙"]}')
+      expect(await s.getStaffContent(Number.NaN)).toBeUndefined()
+      expect(await s.getStaffContent(99_999)).toBeUndefined()
+    })
   })
 }

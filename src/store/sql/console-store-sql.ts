@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely'
-import type { AnnouncementDraft, AuditEntry, ConsoleSession, ConsoleStore, DraftStatus, HandoffMessage, HandoffThread, NewDraft, QuestionCount, StaffEventRow, StaffEventStatus } from '../console-store.js'
-import type { AnnouncementDraftsTable, HandoffThreadsTable, KepuDatabase, StaffEventsTable } from './database.js'
+import type { AnnouncementDraft, AuditEntry, ConsoleSession, ConsoleStore, DraftStatus, HandoffMessage, HandoffThread, NewDraft, QuestionCount, StaffContentKind, StaffContentRow, StaffContentStatus, StaffEventRow, StaffEventStatus } from '../console-store.js'
+import type { AnnouncementDraftsTable, HandoffThreadsTable, KepuDatabase, StaffContentTable, StaffEventsTable } from './database.js'
 
 type Db = Kysely<KepuDatabase>
 
@@ -84,6 +84,46 @@ export class SqlConsoleStore implements ConsoleStore {
 
   async listStaffEvents(): Promise<StaffEventRow[]> {
     return (await this.db.selectFrom('staff_events').selectAll().orderBy('id').execute()).map(eventOf)
+  }
+
+  async addStaffContent(row: { kind: StaffContentKind; itemId: string; body: string; createdBy: string }, at: Date): Promise<StaffContentRow> {
+    const r = await this.db
+      .insertInto('staff_content')
+      .values({ kind: row.kind, item_id: row.itemId, body: row.body, status: 'active', revision: 1, created_by: row.createdBy, created_at: at.getTime(), updated_at: at.getTime() })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    return contentOf(r)
+  }
+
+  async updateStaffContent(id: number, change: { body?: string; status?: StaffContentStatus }, at: Date): Promise<StaffContentRow | undefined> {
+    // Only an active row changes (a second withdraw, or an edit of a withdrawn one, does nothing), and every
+    // change counts one revision: the version other processes poll.
+    const r = await this.db
+      .updateTable('staff_content')
+      .set({ ...(change.body !== undefined && { body: change.body }), ...(change.status && { status: change.status }), revision: sql<number>`revision + 1`, updated_at: at.getTime() })
+      .where('id', '=', id)
+      .where('status', '=', 'active')
+      .returningAll()
+      .executeTakeFirst()
+    return r && contentOf(r)
+  }
+
+  async getStaffContent(id: number): Promise<StaffContentRow | undefined> {
+    if (!Number.isSafeInteger(id)) return undefined
+    const r = await this.db.selectFrom('staff_content').selectAll().where('id', '=', id).executeTakeFirst()
+    return r && contentOf(r)
+  }
+
+  async listStaffContent(kind: StaffContentKind): Promise<StaffContentRow[]> {
+    return (await this.db.selectFrom('staff_content').selectAll().where('kind', '=', kind).orderBy('id').execute()).map(contentOf)
+  }
+
+  async staffContentVersion(): Promise<string> {
+    const r = await this.db
+      .selectFrom('staff_content')
+      .select([sql<number>`count(*)`.as('n'), sql<number>`coalesce(sum(revision), 0)`.as('r')])
+      .executeTakeFirst()
+    return `${Number(r?.n ?? 0)}.${Number(r?.r ?? 0)}`
   }
 
   async addDraft(d: NewDraft, at: Date): Promise<AnnouncementDraft> {
@@ -224,6 +264,19 @@ function eventOf(r: Selectable<StaffEventsTable>): StaffEventRow {
     region: r.region,
     event: r.event,
     status: r.status as StaffEventStatus,
+    createdBy: r.created_by,
+    createdAt: new Date(Number(r.created_at)),
+    updatedAt: new Date(Number(r.updated_at)),
+  }
+}
+
+function contentOf(r: Selectable<StaffContentTable>): StaffContentRow {
+  return {
+    id: Number(r.id),
+    kind: r.kind as StaffContentKind,
+    itemId: r.item_id,
+    body: r.body,
+    status: r.status as StaffContentStatus,
     createdBy: r.created_by,
     createdAt: new Date(Number(r.created_at)),
     updatedAt: new Date(Number(r.updated_at)),

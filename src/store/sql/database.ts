@@ -33,6 +33,7 @@ export interface KepuDatabase {
   handoff_threads: HandoffThreadsTable
   handoff_messages: HandoffMessagesTable
   feedback_counts: FeedbackCountsTable
+  staff_content: StaffContentTable
 }
 
 export interface UsersTable {
@@ -302,4 +303,22 @@ export interface FeedbackCountsTable {
   /** `useful` or `useless`. */
   verdict: string
   count: number
+}
+
+/** Knowledge cards and synonym groups staff add in the console (step 9). */
+export interface StaffContentTable {
+  id: Generated<number>
+  /** `card` or `synonym`. */
+  kind: string
+  /** The card's id (`staff-…`), or the synonym group's (`syn-…`); unique per kind. */
+  item_id: string
+  /** The card or the group as JSON, validated by the content files' schema. */
+  body: string
+  /** `active` or `withdrawn`. */
+  status: string
+  /** 1, and one more at every change: other processes see a change by the sum (see `staffContentVersion`). */
+  revision: number
+  created_by: string
+  created_at: number
+  updated_at: number
 }
