@@ -62,7 +62,7 @@ export function loadKnowledgeBase(options: KnowledgeOptions): KnowledgeBase {
   })
   const byRegion = new Map(plans.map((p) => [p.region, p]))
   // Each distinct text once: plans repeat the national outline's wording (and a synthetic corpus repeats whole plans).
-  const fixer = new TypoFixer(() => new Set(plans.flatMap((p) => p.passages.flatMap((x) => [x.title, x.text]))), tokenizer.cut, new Set(vocabulary.questionWords), options.cacheDir ? join(options.cacheDir, 'pinyin-sounds.json') : undefined)
+  const fixer = new TypoFixer(() => new Set(plans.flatMap((p) => p.passages.flatMap((x) => [x.title, x.text]))), tokenizer.cut, new Set(vocabulary.questionWords), options.cacheDir ? join(options.cacheDir, 'pinyin-sounds.json') : undefined, folder ? join(folder, 'typo-words.txt') : undefined)
   return {
     plans,
     regions,

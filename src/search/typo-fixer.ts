@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
+import { writeCacheFile } from '../core/cache-files.js'
 
 type PinyinOf = (text: string, options: { toneType: 'none'; type: 'array' }) => string[]
 
@@ -60,7 +61,7 @@ export function characterSounds(file?: string): Map<string, string> {
  * a stretch that occurs in the plans as written is left alone, so correct questions never change.
  */
 export class TypoFixer {
-  private vocabulary?: { words: Map<string, number>; bySound: Map<string, string[]>; corpus: string }
+  private vocabulary?: { words: Map<string, number>; bySound: Map<string, string[]> }
 
   /**
    * @param texts the corpus (passage texts and titles), read on the first question that needs it.
@@ -70,12 +71,15 @@ export class TypoFixer {
 
   /**
    * @param soundsFile where the table of character sounds is cached (see characterSounds); absent: made in memory.
+   * @param wordsFile where the corpus's words with their counts are cached (beside the index: they depend on
+   *   the corpus); absent: cut from the corpus on the first question that needs them.
    */
   constructor(
     private readonly texts: () => Iterable<string>,
     private readonly cutCorpus: (text: string) => string[],
     private readonly stopWords: ReadonlySet<string> = new Set(),
     private readonly soundsFile?: string,
+    private readonly wordsFile?: string,
   ) {}
 
   /** The slips in a folded question, as [typed, meant] pairs (empty when none). */
@@ -101,7 +105,7 @@ export class TypoFixer {
   }
 
   private fixRun(run: string): [string, string][] {
-    const { words, bySound, corpus } = this.vocab()
+    const { words, bySound } = this.vocab()
     const out: [string, string][] = []
     const chars = Array.from(run)
     const sounds = this.soundsOf(run)
@@ -112,7 +116,7 @@ export class TypoFixer {
         if (!candidates) continue
         const typed = chars.slice(i, i + len).join('')
         const meant = candidates.find((w) => differsInOne(w, typed) && (words.get(w) ?? 0) >= 2)
-        if (!meant || out.some(([t]) => t.includes(typed) || typed.includes(t)) || corpus.includes(typed)) continue
+        if (!meant || out.some(([t]) => t.includes(typed) || typed.includes(t)) || this.inCorpus(typed)) continue
         out.push([typed, meant])
       }
     }
@@ -126,14 +130,42 @@ export class TypoFixer {
     return Array.from(run, (ch) => table.get(ch) ?? ch)
   }
 
-  private vocab(): NonNullable<TypoFixer['vocabulary']> {
-    if (this.vocabulary) return this.vocabulary
+  /**
+   * True when the stretch occurs in the plans as written. Rare (only a likely slip gets here), so the
+   * texts are scanned rather than kept joined: a national corpus joined would hold tens of megabytes.
+   */
+  private inCorpus(stretch: string): boolean {
+    for (const text of this.texts()) if (text.includes(stretch)) return true
+    return false
+  }
+
+  /** The corpus's words (2–4 CJK characters) with their counts: from the cache file, or cut and saved there. */
+  private corpusWords(): Map<string, number> {
+    if (this.wordsFile) {
+      try {
+        const words = new Map<string, number>()
+        for (const line of readFileSync(this.wordsFile, 'utf8').split('\n')) {
+          const tab = line.indexOf('\t')
+          if (tab > 0) words.set(line.slice(0, tab), Number(line.slice(tab + 1)))
+        }
+        if (words.size) return words
+      } catch {
+        // Not made yet: cut below.
+      }
+    }
     const words = new Map<string, number>()
-    const all: string[] = []
     for (const text of this.texts()) {
-      all.push(text)
       for (const w of this.cutCorpus(text)) if (w.length >= 2 && w.length <= 4 && CJK_ONLY.test(w)) words.set(w, (words.get(w) ?? 0) + 1)
     }
+    if (this.wordsFile && words.size) {
+      writeCacheFile(dirname(this.wordsFile), this.wordsFile, [...words].map(([w, n]) => `${w}\t${n}`).join('\n'))
+    }
+    return words
+  }
+
+  private vocab(): NonNullable<TypoFixer['vocabulary']> {
+    if (this.vocabulary) return this.vocabulary
+    const words = this.corpusWords()
     const bySound = new Map<string, string[]>()
     for (const w of [...words.keys()].sort((a, b) => words.get(b)! - words.get(a)!)) {
       const key = this.soundsOf(w).join(' ')
@@ -141,7 +173,7 @@ export class TypoFixer {
       if (list) list.push(w)
       else bySound.set(key, [w])
     }
-    this.vocabulary = { words, bySound, corpus: all.join('\n') }
+    this.vocabulary = { words, bySound }
     return this.vocabulary
   }
 }
