@@ -36,12 +36,7 @@ function keep(d: DialogueState | undefined): Omit<DialogueState, 'at' | 'intent'
  * correction) were rewritten by the router and go on to the answer handlers.
  */
 export function createDialogueHandler(deps: DialogueHandlerDeps): Handler {
-  let passages: Map<string, Passage> | undefined
-  const passage = (id: string | undefined): Passage | undefined => {
-    if (!id) return undefined
-    passages ??= new Map(deps.knowledge().plans.flatMap((p) => p.passages.map((x) => [x.id, x] as const)))
-    return passages.get(id)
-  }
+  const passage = (id: string | undefined): Passage | undefined => (id ? deps.knowledge().index.passage(id) : undefined)
 
   return async (ctx, next) => {
     if (ctx.incoming.isGroup && !ctx.incoming.mentioned) return next()

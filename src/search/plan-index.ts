@@ -173,6 +173,11 @@ export class PlanIndex {
     return { shards: this.shards.size, bytes: this.loadedBytes }
   }
 
+  /** The passage with this id (any region's). */
+  passage(id: string): Passage | undefined {
+    return this.passages.get(id)
+  }
+
   /** Regions that have passages. */
   regions(): string[] {
     return [...this.byRegion.keys()]
