@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger.js'
 import type { RequestDesk } from '../requests/request-desk.js'
 import type { HttpRequest, HttpResponse } from '../core/skill.js'
 import type { ConsoleStore } from '../store/console-store.js'
+import type { StaffContent } from './staff-content.js'
 import type { Store } from '../store/async-store.js'
 
 /** What every console page needs. */
@@ -31,6 +32,8 @@ export interface ConsoleDeps {
   alerts: () => Alerts
   /** 科技志愿服务 requests: the same desk `/assign` … and `kepu requests` use (it tells the resident). */
   requests: () => RequestDesk
+  /** Cards and synonym groups staff add: the files' groups, a question's words, and the sync that makes a change live. */
+  staffContent: StaffContent
 }
 
 /** A request that passed the session (and, for POST, the CSRF) check. */

@@ -7,6 +7,7 @@ import { CONSOLE_CSS, page } from './layout.js'
 import { alertRoutes } from './page-alerts.js'
 import { announcementRoutes } from './page-announcements.js'
 import { auditRoutes } from './page-audit.js'
+import { contentRoutes } from './page-content.js'
 import { eventRoutes } from './page-events.js'
 import { handoffRoutes } from './page-handoff.js'
 import { overviewRoutes } from './page-overview.js'
@@ -137,6 +138,7 @@ export function consoleRoutes(deps: ConsoleDeps): HttpRoute[] {
     }),
     ...overviewRoutes(deps, guard),
     ...unansweredRoutes(deps, guard),
+    ...contentRoutes(deps, guard),
     ...eventRoutes(deps, guard),
     ...announcementRoutes(deps, guard),
     ...alertRoutes(deps, guard),

@@ -4,6 +4,7 @@ import { h, raw, type SafeHtml } from './html.js'
 export const NAV = [
   { path: '/admin/', label: '概览' },
   { path: '/admin/unanswered', label: '未回答' },
+  { path: '/admin/content', label: '知识卡片' },
   { path: '/admin/events', label: '活动' },
   { path: '/admin/announcements', label: '公告' },
   { path: '/admin/alerts', label: '应急' },

@@ -2,12 +2,21 @@ import { normaliseQuestion } from '../announce/unanswered-recorder.js'
 import { groupUnanswered } from '../announce/unanswered-report.js'
 import type { HttpRoute } from '../core/skill.js'
 import { audit, htmlResponse, redirect, type ConsoleDeps, type StaffHandler } from './console-context.js'
-import { h, shanghaiTime } from './html.js'
+import { h, shanghaiTime, type SafeHtml } from './html.js'
 import { csrfField, page } from './layout.js'
 
 type Guard = (method: 'GET' | 'POST', path: string, handler: StaffHandler) => HttpRoute
 
-/** 未回答: the last 30 days' unanswered questions grouped, ranked by distinct residents; mark a group handled. */
+/** A row's two ways to answer it next time (page-content.ts): forms opened for the question, prefilled from it. */
+function addLinks(key: string, text: string): SafeHtml {
+  const q = new URLSearchParams({ key }).toString()
+  return h`<a href="/admin/content/card?${q}" aria-label="${`添加知识卡片：${text}`}">添加知识卡片</a><br><a href="/admin/content/synonym?${q}" aria-label="${`添加同义词：${text}`}">添加同义词</a><br>`
+}
+
+/**
+ * 未回答: the last 30 days' unanswered questions grouped, ranked by distinct residents; per row, add a knowledge
+ * card or a synonym for it (page-content.ts, live at once, marking it handled in the same step) or mark it handled.
+ */
 export function unansweredRoutes(deps: ConsoleDeps, guard: Guard): HttpRoute[] {
   return [
     guard('GET', '/admin/unanswered', async (r) => {
@@ -19,13 +28,13 @@ export function unansweredRoutes(deps: ConsoleDeps, guard: Guard): HttpRoute[] {
         ? h`<table><thead><tr><th scope="col">问题</th><th scope="col">人数</th><th scope="col">次数</th><th scope="col">地区</th><th scope="col">最近</th><th scope="col">处理</th></tr></thead><tbody>
 ${rows.map(
   (x) => h`<tr><td>${x.g.text}</td><td>${x.g.users}</td><td>${x.g.count}</td><td>${x.g.regions.join('、') || '—'}</td><td>${shanghaiTime(x.g.last).slice(0, 10)}</td>
-<td>${x.done ? h`已处理（${x.done.by}）` : h`<form method="post" action="/admin/unanswered/handle">${csrfField(r.csrf)}<input type="hidden" name="key" value="${x.key}"><input type="hidden" name="text" value="${x.g.text}"><button type="submit" aria-label="${`标为已处理：${x.g.text}`}">标为已处理</button></form>`}</td></tr>`,
+<td>${x.done ? h`已处理（${x.done.by}）` : h`${addLinks(x.key, x.g.text)}<form method="post" action="/admin/unanswered/handle">${csrfField(r.csrf)}<input type="hidden" name="key" value="${x.key}"><input type="hidden" name="text" value="${x.g.text}"><button type="submit" aria-label="${`标为已处理：${x.g.text}`}">标为已处理</button></form>`}</td></tr>`,
 )}</tbody></table>`
         : h`<p class="muted">近 30 天没有待处理的问题。</p>`
       return htmlResponse(
         page(
           { title: '未回答', path: '/admin/unanswered', user: r.user, csrf: r.csrf, notice: r.req.query.get('notice') ?? undefined },
-          h`<p>居民问了、机器人没能回答的问题（近 30 天），问的人最多的在前。补充内容（知识卡片、同义词）后标为已处理。链接、电话等个人信息已隐去。</p>
+          h`<p>居民问了、机器人没能回答的问题（近 30 天），问的人最多的在前。点「添加知识卡片」或「添加同义词」直接补上（立即生效，可同时标为已处理），或补好后点「标为已处理」。链接、电话等个人信息已隐去。</p>
 <p>${showAll ? h`<a href="/admin/unanswered">只看未处理的</a>` : h`<a href="/admin/unanswered?all=1">也显示已处理的</a>`}</p>${body}`,
         ),
       )

@@ -106,6 +106,8 @@ const RUMOUR_PENALTY = 0.15
 const UNKNOWN_WEIGHT = 0.45
 /** What a topic term is worth where a card has a word its synonym stands for, against the word itself. */
 const ALT_SHARE = 0.9
+/** Particles that start or end a run of single characters without being part of its word (被|汪星人|咬). */
+const PARTICLES_AT_ENDS = /^[被把给让的了在是和跟也都就]+|[的了在是和跟也都就吗呢啊]+$/gu
 /** A single character's weight against a word's. */
 const CHAR_WEIGHT = 0.4
 const RUN = /[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:[.-][a-z0-9]+)*%?/gu
@@ -327,6 +329,31 @@ export class CardIndex {
   /** The words of a question's topic, as the index weighs them (question words and region names dropped). */
   topicTerms(question: string): string[] {
     return this.wordTerms(this.topicOf(question))
+  }
+
+  /**
+   * The words of a question's topic as staff would write them down for a synonym: the dictionary's words,
+   * and a run of characters it cut one by one taken whole (「被汪星人咬了怎么办」 → 汪星人咬; 绿萝叶子发黄 →
+   * 绿萝, 叶子, 发黄), without a particle at either end.
+   */
+  questionWords(question: string): string[] {
+    const out: string[] = []
+    let run = ''
+    const flush = (): void => {
+      const word = run.replace(PARTICLES_AT_ENDS, '')
+      if (Array.from(word).length > 1) out.push(word)
+      run = ''
+    }
+    for (const piece of this.tokenizer.cut(this.topicOf(question))) {
+      if (!CJK.test(piece)) flush()
+      else if (Array.from(piece).length === 1) run += piece
+      else {
+        flush()
+        out.push(piece)
+      }
+    }
+    flush()
+    return [...new Set(out)]
   }
 
   /** A question's topic words (see analyzeQuestion) without the words of its shape. */

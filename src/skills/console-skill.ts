@@ -1,26 +1,30 @@
+import { join } from 'node:path'
 import { createAlerts, type Alerts } from '../alerts/alert-service.js'
+import { realSleep } from '../announce/delivery-worker.js'
 import { AdminList } from '../announce/admins.js'
 import { createLiveContent } from '../announce/live-content.js'
 import type { TemplateContent } from '../announce/template.js'
 import { consoleBaseUrl } from '../console/auth.js'
 import { createConsoleCommand, createHandoffHandler, createStatsRecorder } from '../console/console-handlers.js'
 import { consoleRoutes } from '../console/console-routes.js'
+import { StaffContent } from '../console/staff-content.js'
 import { syncStoredEvents } from '../console/staff-events.js'
 import type { Adapter } from '../core/adapter.js'
 import { errorCode } from '../core/errors.js'
 import { createRequestDesk, type RequestDesk } from '../requests/request-desk.js'
 import { loadServiceMenu } from '../requests/service-menu.js'
+import { loadSynonymEntries } from '../search/query-vocabulary.js'
 import { consoleStoreOf } from '../store/sql/console-store-sql.js'
 import type { KepuSkill } from './skill-env.js'
 
 /**
  * The staff web console under /admin/ on the one HTTP server (docs/staff.md): 概览, 未回答, 活动, 公告,
- * 应急 (alerts), 服务单 (volunteer service requests), 人工, 操作记录; login by one-time link (`kepu admin link`, `/console` in chat). Needs the asynchronous store
+ * 知识卡片 (cards and synonyms added by staff, live at once), 应急 (alerts), 服务单 (volunteer service requests), 人工, 操作记录; login by one-time link (`kepu admin link`, `/console` in chat). Needs the asynchronous store
  * (`env.data`, a SQL store); without it the skill contributes nothing.
  */
 export const consoleSkill: KepuSkill = {
   name: 'console',
-  summary: '管理台（网页）：概览、未回答、活动、公告审批、应急提醒、服务单、人工回复（转人工）、操作记录；一次性链接登录（/console）',
+  summary: '管理台（网页）：概览、未回答（可直接补知识卡片、同义词）、活动、公告审批、应急提醒、服务单、人工回复（转人工）、操作记录；一次性链接登录（/console）',
   setup(env) {
     const store = consoleStoreOf(env.data)
     if (!env.data || !store) return {}
@@ -44,6 +48,8 @@ export const consoleSkill: KepuSkill = {
         adapter.send({ chatId: chat.chatId, text }).catch((err: unknown) => env.logger.warn({ code: errorCode(err) }, 'console: admin not told of a handoff'))
       }
     }
+    // Cards and synonym groups staff add: merged with the files' in this process, polled for other processes' changes.
+    const staffContent = new StaffContent({ store, kepu: env.kepu, synonyms: env.synonyms, fileSynonyms: () => loadSynonymEntries(join(env.contentDir, 'synonyms.yaml')), logger: env.logger })
     const sync = () =>
       syncStoredEvents(store, env.calendar()).catch((err: unknown) => {
         env.logger.warn({ code: errorCode(err) }, 'console: stored events not loaded')
@@ -69,12 +75,16 @@ export const consoleSkill: KepuSkill = {
         content,
         alerts: alertsOf,
         requests: deskOf,
+        staffContent,
       }),
       start: async (run) => {
         adapters = run.adapters
         await sync()
-        return () => {
+        await staffContent.sync().catch((err: unknown) => env.logger.warn({ code: errorCode(err) }, 'console: stored cards and synonyms not loaded'))
+        const stopPolling = staffContent.poll(run.sleep ?? realSleep)
+        return async () => {
           adapters = undefined
+          await stopPolling()
         }
       },
     }

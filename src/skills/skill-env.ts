@@ -1,3 +1,4 @@
+import type { Sleep } from '../announce/delivery-worker.js'
 import type { Adapter } from '../core/adapter.js'
 import type { RegionRegistry } from '../knowledge/region-registry.js'
 import type { Clock } from '../core/clock.js'
@@ -43,6 +44,8 @@ export interface SkillRun {
   store: Store
   /** The running adapters by name (`telegram`, `wechat`, `console`): where scheduled messages go. */
   adapters: ReadonlyMap<string, Adapter>
+  /** How background loops wait between rounds; real time by default (tests give their own). */
+  sleep?: Sleep
 }
 
 /** A skill of this bot. */

@@ -1,3 +1,4 @@
+import type { Sleep } from '../../src/announce/delivery-worker.js'
 import { createApp, type App } from '../../src/app.js'
 import type { Adapter, Outgoing } from '../../src/core/adapter.js'
 import { createLoginLink } from '../../src/console/auth.js'
@@ -37,8 +38,15 @@ export interface Harness {
 /** Wednesday 2 December 2026, 10:00 in Shanghai: 「这周末」 is 5–6 December. */
 export const NOW = fromLocal(2026, 12, 2, 10, 0)
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
-  const store = await openStore({ file: ':memory:' })
+/** Where a harness keeps its store (default a new in-memory SQLite) and how its console's loops wait (default real time). */
+export interface HarnessOptions {
+  /** A SQLite file two harnesses may share, as two replicas share one database. */
+  file?: string
+  sleep?: Sleep
+}
+
+export async function startHarness(env: Record<string, string> = {}, options: HarnessOptions = {}): Promise<Harness> {
+  const store = await openStore({ file: options.file ?? ':memory:' })
   const clock = new FakeClock(NOW)
   const config = loadConfig({ envFile: false, env: { KEPU_ADMINS: `${ADMIN_A},${ADMIN_B}`, KEPU_USER_BURST: '1000', KEPU_USER_SUSTAINED: '100000', ...env } })
   const app = createApp({ clock, logger: new MemoryLogger(), store, config, cacheDir: cacheDir(), skills: SKILLS })
@@ -48,7 +56,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const sent: Outgoing[] = []
   const telegram: Adapter = { name: 'telegram', start: async () => {}, stop: async () => {}, send: async (m) => (sent.push(m), { messageId: String(sent.length) }) }
   // As serve does after the adapters started: the console's start gets them (and loads stored events).
-  await app.skills.find((s) => s.skill === 'console')!.start!({ config, clock, logger: new MemoryLogger(), store, adapters: new Map([['telegram', telegram]]) })
+  const stop = await app.skills.find((s) => s.skill === 'console')!.start!({ config, clock, logger: new MemoryLogger(), store, adapters: new Map([['telegram', telegram]]), ...(options.sleep ? { sleep: options.sleep } : {}) })
   const base = `http://127.0.0.1:${http.port}`
   return {
     app,
@@ -60,6 +68,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     sent,
     link: (userKey) => createLoginLink(consoleStore, userKey, base, clock.now()),
     close: async () => {
+      // The console's undo: it stops polling the store for other processes' cards and synonyms.
+      if (stop) await stop()
       await http.close()
       await store.close()
     },

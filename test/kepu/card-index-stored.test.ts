@@ -79,3 +79,11 @@ describe('card index: synonyms', () => {
     expect(k.index.answer(question)).toBeUndefined()
   })
 })
+
+describe('card index: the words of a question, for a synonym', () => {
+  it('keeps dictionary words and takes a run the dictionary cut into characters whole, without particles at its ends', () => {
+    expect(k.index.questionWords('被汪星人咬了怎么办')).toEqual(['汪星人咬'])
+    expect(k.index.questionWords('家里的绿萝叶子发黄是咋回事')).toEqual(expect.arrayContaining(['绿萝', '叶子', '发黄']))
+    expect(k.index.questionWords('家里的绿萝叶子发黄是咋回事')).not.toContain('的绿萝')
+  })
+})
