@@ -50,11 +50,6 @@ export class StaffContent {
     return this.deps.kepu().index.questionWords(question)
   }
 
-  /** True when a content file already has a card with this id. */
-  isFileCard(id: string): boolean {
-    return this.deps.kepu().cards.some((c) => c.id === id && c.file !== CONSOLE_CARDS_FILE)
-  }
-
   /** Reads the stored content into the index and the registry when it changed (or always, with `force`). */
   sync(force = false): Promise<void> {
     const run = this.queue.then(() => this.load(force))
