@@ -46,6 +46,8 @@ export interface CardShardJSON {
   index: AsPlainObject
   /** Each card's terms by id. */
   terms: Record<string, StoredTerms>
+  /** How many of the files' cards use each term, `term\tcount` lines: a start weighs terms without reading every card. */
+  df: string
 }
 
 /** Where the built shard is kept between runs; any failure just means a rebuild. */
@@ -87,7 +89,7 @@ function sure(hit: CardHit): boolean {
 /** A rumour card matches a forwarded message when this share of its claim's words occur in it. */
 export const MIN_CLAIM_COVERAGE = 0.55
 
-const INDEX_VERSION = 4
+const INDEX_VERSION = 5
 /** How many of MiniSearch's hits are re-ranked. */
 const CANDIDATES = 12
 // The answer is not searched: a card that shares only answer words with a question never answers it.
@@ -172,6 +174,8 @@ export class CardIndex {
   /** The file cards' terms as saved with the shard; the stored cards' as cut when they were set. */
   private readonly fileTerms: Record<string, StoredTerms>
   private storedTerms: Record<string, StoredTerms> = {}
+  /** How many of the files' cards use each term (saved with the shard). */
+  private readonly fileDf: Map<string, number>
   /**
    * The stored cards' own small shard: the saved shard answers look-ups only (saved-minisearch.ts), and
    * rebuilding the small one whole on every change keeps the index a function of the set of cards.
@@ -195,9 +199,14 @@ export class CardIndex {
     this.all = cards
     this.regionNames = regions.flatMap((r) => [r.name, r.short, ...r.aliases].map(foldText)).filter((n) => n.length >= 2).sort((a, b) => b.length - a.length)
     const stored = store?.read()
-    if (stored && stored.version === INDEX_VERSION && stored.fingerprint === fingerprint) {
+    if (stored && stored.version === INDEX_VERSION && stored.fingerprint === fingerprint && typeof stored.df === 'string') {
       this.fileTerms = stored.terms
       this.index = loadSavedMiniSearch<IndexedCard>(stored.index, this.options())
+      this.fileDf = new Map()
+      for (const line of stored.df.split('\n')) {
+        const tab = line.indexOf('\t')
+        if (tab > 0) this.fileDf.set(line.slice(0, tab), Number(line.slice(tab + 1)))
+      }
       this.built = false
     } else {
       // Every bigram and character the cards use: a bigram across two words of a question is kept only when
@@ -211,7 +220,8 @@ export class CardIndex {
       this.index.addAll(cards.map(toIndexed))
       this.built = true
       this.known = undefined
-      store?.write({ version: INDEX_VERSION, fingerprint, index: this.index.toJSON(), terms: this.fileTerms })
+      this.fileDf = this.documentFrequencies(cards, false)
+      store?.write({ version: INDEX_VERSION, fingerprint, index: this.index.toJSON(), terms: this.fileTerms, df: [...this.fileDf].map(([t, n]) => `${t}\t${n}`).join('\n') })
     }
     this.reweigh(false)
   }
@@ -281,45 +291,58 @@ export class CardIndex {
    */
   private reweigh(keep: boolean): void {
     const cards = this.all
-    const saved = (id: string): StoredTerms => this.fileTerms[id] ?? this.storedTerms[id]!
     this.byId.clear()
     for (const c of cards) this.byId.set(c.id, c)
     this.unknownWeight = UNKNOWN_WEIGHT * Math.log(1 + cards.length)
-    const dfs = new Map<string, number>()
-    for (const c of cards) {
-      let distinct = this.distinct.get(c.id)
-      if (!distinct) {
-        const t = saved(c.id)
-        distinct = [...new Set([...t.p.flatMap(split), ...split(t.l), ...split(t.b)])]
-        if (keep) this.distinct.set(c.id, distinct)
-      }
-      for (const term of distinct) dfs.set(term, (dfs.get(term) ?? 0) + 1)
-    }
+    const dfs = cards === this.fileCards ? this.fileDf : this.documentFrequencies(cards, keep)
     this.weights.clear()
     for (const [term, df] of dfs) {
       const w = Math.log(1 + cards.length / (1 + df))
       this.weights.set(term, term.length === 1 && CJK.test(term) ? CHAR_WEIGHT * w : w)
     }
-    for (const c of cards) {
-      // A card's sets depend on the card alone (made once); the phrasings' totals on the weights.
-      let terms = this.terms.get(c.id)
-      if (!terms) {
-        const t = saved(c.id)
-        terms = {
-          phrasings: t.p.map((line) => ({ terms: new Set(split(line)), total: 0 })),
-          labels: new Set(split(t.l)),
-          body: foldText([c.answer, c.elder, ...(c.steps ?? [])].join('\n')),
-          claim: split(t.c),
-        }
-        this.terms.set(c.id, terms)
-      }
-      for (const p of terms.phrasings) {
-        let total = 0
-        for (const x of p.terms) total += this.idf(x)
-        p.total = total
-      }
-    }
+    // A card's term sets are made when it is first ranked (cardTerms), with the phrasings' totals under these weights.
+    this.terms.clear()
   }
+
+  /** How many of `cards` use each term. `keep`: keep each card's distinct terms for the next time. */
+  private documentFrequencies(cards: readonly LoadedCard[], keep: boolean): Map<string, number> {
+    const dfs = new Map<string, number>()
+    for (const c of cards) {
+      let distinct = this.distinct.get(c.id)
+      if (!distinct) {
+        const t = this.savedTerms(c.id)
+        distinct = [...new Set([...t.p.flatMap(split), ...split(t.l), ...split(t.b)])]
+        if (keep) this.distinct.set(c.id, distinct)
+      }
+      for (const term of distinct) dfs.set(term, (dfs.get(term) ?? 0) + 1)
+    }
+    return dfs
+  }
+
+  private savedTerms(id: string): StoredTerms {
+    return this.fileTerms[id] ?? this.storedTerms[id]!
+  }
+
+  /** A card's term sets, with each phrasing's total weight: made on its first ranking after a reweigh. */
+  private cardTerms(c: LoadedCard): CardTerms {
+    const have = this.terms.get(c.id)
+    if (have) return have
+    const t = this.savedTerms(c.id)
+    const terms: CardTerms = {
+      phrasings: t.p.map((line) => {
+        const set = new Set(split(line))
+        let total = 0
+        for (const x of set) total += this.idf(x)
+        return { terms: set, total }
+      }),
+      labels: new Set(split(t.l)),
+      body: foldText([c.answer, c.elder, ...(c.steps ?? [])].join('\n')),
+      claim: split(t.c),
+    }
+    this.terms.set(c.id, terms)
+    return terms
+  }
+
 
   /** The card with this id. */
   get(id: string): LoadedCard | undefined {
@@ -440,7 +463,7 @@ export class CardIndex {
     }
     // A question of single characters only (「天为什么是蓝的」 → 天, 蓝) finds nothing in the shard, which keeps
     // words and bigrams: its candidates are the cards whose phrasings have those characters.
-    if (!lookup.length) for (const c of this.cards) if (this.terms.get(c.id)!.phrasings.some((p) => known.some((t) => p.terms.has(t)))) found.push({ id: c.id, rel: 1 })
+    if (!lookup.length) for (const c of this.cards) if (this.cardTerms(c).phrasings.some((p) => known.some((t) => p.terms.has(t)))) found.push({ id: c.id, rel: 1 })
     const w = topic.map((t) => this.idf(t))
     const total = w.reduce((x, y) => x + y, 0) || 1
     const asked = new Set([...topic, ...expansion])
@@ -449,7 +472,7 @@ export class CardIndex {
     for (const r of found) {
       const card = this.byId.get(String(r.id))
       if (!card || !applies(card, options)) continue
-      const t = this.terms.get(card.id)!
+      const t = this.cardTerms(card)
       let best = { coverage: 0, reverse: 0, matched: 0, words: 0 }
       // What the keywords and the answer cover is the same for every phrasing: weighed once.
       let inLabels = 0
@@ -505,7 +528,7 @@ export class CardIndex {
     let best: CardHit | undefined
     for (const card of this.cards) {
       if (card.category !== '辟谣' || !applies(card, options)) continue
-      const t = this.terms.get(card.id)!
+      const t = this.cardTerms(card)
       const sets = [t.claim, ...t.phrasings.map((p) => [...p.terms])]
       for (const terms of sets) {
         const coverage = this.share(terms, said)

@@ -1,3 +1,5 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { cacheDir } from '../../src/core/cache-dir.js'
@@ -57,5 +59,24 @@ describe('card index: words', () => {
     expect(terms).toContain('锻炼')
     expect(terms).toContain('每天')
     expect(terms).not.toContain('天锻')
+  })
+})
+
+describe('card index: a saved index', () => {
+  it('answers every typical question and card phrasing exactly as the one built from the cards', () => {
+    const regions = RegionRegistry.load(join(CONTENT_DIR, 'regions.yaml')).all()
+    const folder = mkdtempSync(join(tmpdir(), 'kepu-cards-'))
+    const built = loadKepuKnowledge({ contentDir: CONTENT_DIR, regions, cacheDir: folder })
+    expect(built.index.built).toBe(true)
+    const loaded = loadKepuKnowledge({ contentDir: CONTENT_DIR, regions, cacheDir: folder })
+    expect(loaded.index.built).toBe(false)
+    const questions = [...ANSWERED.map(([q]) => q), ...NOT_CARDS, ...built.index.cards.flatMap((c) => c.questions)]
+    expect(questions.length).toBeGreaterThan(1000)
+    for (const q of questions) {
+      const a = built.index.search(q, { limit: 3 }).map((h) => [h.card.id, h.score])
+      expect(loaded.index.search(q, { limit: 3 }).map((h) => [h.card.id, h.score]), q).toEqual(a)
+    }
+    const rumour = built.index.cards.find((c) => c.category === '辟谣' && c.claim)!
+    expect(loaded.index.matchClaim(`转发：${rumour.claim!}，大家注意`)?.card.id).toBe(built.index.matchClaim(`转发：${rumour.claim!}，大家注意`)?.card.id)
   })
 })
