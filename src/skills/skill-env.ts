@@ -1,3 +1,4 @@
+import type { CronFactory } from '../announce/cron-factory.js'
 import type { Sleep } from '../announce/delivery-worker.js'
 import type { Adapter } from '../core/adapter.js'
 import type { RegionRegistry } from '../knowledge/region-registry.js'
@@ -46,6 +47,8 @@ export interface SkillRun {
   adapters: ReadonlyMap<string, Adapter>
   /** How background loops wait between rounds; real time by default (tests give their own). */
   sleep?: Sleep
+  /** How schedules tick; node-cron in Asia/Shanghai by default (tests tick by hand on fake time). */
+  cron?: CronFactory
 }
 
 /** A skill of this bot. */

@@ -62,6 +62,8 @@ export const subscriptionsSkill: KepuSkill = {
           clock: run.clock,
           logger: run.logger,
           regions: env.regions,
+          ...(run.cron ? { cron: run.cron } : {}),
+          ...(run.sleep ? { sleep: run.sleep } : {}),
         })
         await runtime.start()
         wake = () => runtime.worker.wake()
