@@ -14,6 +14,9 @@ export function pinyinSyllables(text: string): string[] {
 }
 
 const CJK_ONLY = /^[\u3400-\u9fff]+$/u
+const CJK_RUNS = /[\u3400-\u9fff]+/gu
+const WORDS_HEADER = '#kepu-typo-words 2'
+const WRITTEN_HEADER = '#written'
 const SOUNDS_VERSION = 1
 
 /**
@@ -61,7 +64,7 @@ export function characterSounds(file?: string): Map<string, string> {
  * a stretch that occurs in the plans as written is left alone, so correct questions never change.
  */
 export class TypoFixer {
-  private vocabulary?: { words: Map<string, number>; bySound: Map<string, string[]> }
+  private vocabulary?: { words: Map<string, number>; bySound: Map<string, string[]>; written: Set<string> }
 
   /**
    * @param texts the corpus (passage texts and titles), read on the first question that needs it.
@@ -105,7 +108,7 @@ export class TypoFixer {
   }
 
   private fixRun(run: string): [string, string][] {
-    const { words, bySound } = this.vocab()
+    const { words, bySound, written } = this.vocab()
     const out: [string, string][] = []
     const chars = Array.from(run)
     const sounds = this.soundsOf(run)
@@ -115,8 +118,8 @@ export class TypoFixer {
         const candidates = bySound.get(sounds.slice(i, i + len).join(' '))
         if (!candidates) continue
         const typed = chars.slice(i, i + len).join('')
-        const meant = candidates.find((w) => differsInOne(w, typed) && (words.get(w) ?? 0) >= 2)
-        if (!meant || out.some(([t]) => t.includes(typed) || typed.includes(t)) || this.inCorpus(typed)) continue
+        const meant = this.meantFor(typed, candidates, words)
+        if (!meant || out.some(([t]) => t.includes(typed) || typed.includes(t)) || written.has(typed)) continue
         out.push([typed, meant])
       }
     }
@@ -130,42 +133,21 @@ export class TypoFixer {
     return Array.from(run, (ch) => table.get(ch) ?? ch)
   }
 
+  /** The meant word for a typed stretch: a plan word that sounds alike, differs in one character and is used twice or more. */
+  private meantFor(typed: string, candidates: readonly string[], words: ReadonlyMap<string, number>): string | undefined {
+    return candidates.find((w) => differsInOne(w, typed) && (words.get(w) ?? 0) >= 2)
+  }
+
   /**
-   * True when the stretch occurs in the plans as written. Rare (only a likely slip gets here), so the
-   * texts are scanned rather than kept joined: a national corpus joined would hold tens of megabytes.
+   * The corpus's words (2–4 CJK characters) with their counts, and the stretches of the corpus that would
+   * pass for a slip of one of them (sound alike, one character off): a stretch the plans use as written
+   * is never corrected. Read from the cache file, or made from the corpus once and saved there, so neither
+   * a start nor a question scans the corpus.
    */
-  private inCorpus(stretch: string): boolean {
-    for (const text of this.texts()) if (text.includes(stretch)) return true
-    return false
-  }
-
-  /** The corpus's words (2–4 CJK characters) with their counts: from the cache file, or cut and saved there. */
-  private corpusWords(): Map<string, number> {
-    if (this.wordsFile) {
-      try {
-        const words = new Map<string, number>()
-        for (const line of readFileSync(this.wordsFile, 'utf8').split('\n')) {
-          const tab = line.indexOf('\t')
-          if (tab > 0) words.set(line.slice(0, tab), Number(line.slice(tab + 1)))
-        }
-        if (words.size) return words
-      } catch {
-        // Not made yet: cut below.
-      }
-    }
-    const words = new Map<string, number>()
-    for (const text of this.texts()) {
-      for (const w of this.cutCorpus(text)) if (w.length >= 2 && w.length <= 4 && CJK_ONLY.test(w)) words.set(w, (words.get(w) ?? 0) + 1)
-    }
-    if (this.wordsFile && words.size) {
-      writeCacheFile(dirname(this.wordsFile), this.wordsFile, [...words].map(([w, n]) => `${w}\t${n}`).join('\n'))
-    }
-    return words
-  }
-
   private vocab(): NonNullable<TypoFixer['vocabulary']> {
     if (this.vocabulary) return this.vocabulary
-    const words = this.corpusWords()
+    const saved = this.readSaved()
+    const words = saved?.words ?? this.cutWords()
     const bySound = new Map<string, string[]>()
     for (const w of [...words.keys()].sort((a, b) => words.get(b)! - words.get(a)!)) {
       const key = this.soundsOf(w).join(' ')
@@ -173,8 +155,69 @@ export class TypoFixer {
       if (list) list.push(w)
       else bySound.set(key, [w])
     }
-    this.vocabulary = { words, bySound }
+    const written = saved?.written ?? this.writtenSlips(words, bySound)
+    if (!saved && this.wordsFile && words.size) {
+      const text = [WORDS_HEADER, ...[...words].map(([w, n]) => `${w}\t${n}`), WRITTEN_HEADER, ...written].join('\n')
+      writeCacheFile(dirname(this.wordsFile), this.wordsFile, text)
+    }
+    this.vocabulary = { words, bySound, written }
     return this.vocabulary
+  }
+
+  private cutWords(): Map<string, number> {
+    const words = new Map<string, number>()
+    for (const text of this.texts()) {
+      for (const w of this.cutCorpus(text)) if (w.length >= 2 && w.length <= 4 && CJK_ONLY.test(w)) words.set(w, (words.get(w) ?? 0) + 1)
+    }
+    return words
+  }
+
+  /** Every stretch of the corpus that `fixRun` would take for a slip. */
+  private writtenSlips(words: ReadonlyMap<string, number>, bySound: ReadonlyMap<string, string[]>): Set<string> {
+    // Sound keys of 2 and 3 syllables that begin a longer key: a window grows only while it can still match.
+    const prefixes = new Set<string>()
+    for (const key of bySound.keys()) {
+      const parts = key.split(' ')
+      for (let n = 2; n < parts.length; n++) prefixes.add(parts.slice(0, n).join(' '))
+    }
+    const out = new Set<string>()
+    for (const text of this.texts()) {
+      for (const run of text.match(CJK_RUNS) ?? []) {
+        const chars = Array.from(run)
+        const sounds = this.soundsOf(run)
+        for (let i = 0; i + 2 <= chars.length; i++) {
+          let key = sounds[i]!
+          for (let len = 2; len <= 4 && i + len <= chars.length; len++) {
+            key = `${key} ${sounds[i + len - 1]!}`
+            const candidates = bySound.get(key)
+            if (candidates) {
+              const typed = chars.slice(i, i + len).join('')
+              if (!out.has(typed) && this.meantFor(typed, candidates, words)) out.add(typed)
+            }
+            if (!prefixes.has(key)) break
+          }
+        }
+      }
+    }
+    return out
+  }
+
+  private readSaved(): { words: Map<string, number>; written: Set<string> } | undefined {
+    if (!this.wordsFile) return undefined
+    let lines: string[]
+    try {
+      lines = readFileSync(this.wordsFile, 'utf8').split('\n')
+    } catch {
+      return undefined
+    }
+    const at = lines.indexOf(WRITTEN_HEADER)
+    if (lines[0] !== WORDS_HEADER || at < 0) return undefined
+    const words = new Map<string, number>()
+    for (const line of lines.slice(1, at)) {
+      const tab = line.indexOf('\t')
+      if (tab > 0) words.set(line.slice(0, tab), Number(line.slice(tab + 1)))
+    }
+    return words.size ? { words, written: new Set(lines.slice(at + 1).filter(Boolean)) } : undefined
   }
 }
 

@@ -19,6 +19,7 @@ describe('TypoFixer', () => {
     const first = slips.map((q) => fresh.fix(q, cut))
     expect(existsSync(file)).toBe(true)
     expect(readFileSync(file, 'utf8')).toMatch(/^科技\t\d+$/mu)
+    expect(readFileSync(file, 'utf8')).toMatch(/^#written$/mu)
     let cutCalls = 0
     const cached = new TypoFixer(texts, (s) => (cutCalls++, cut(s)), new Set(), undefined, file)
     expect(slips.map((q) => cached.fix(q, cut))).toEqual(first)
@@ -26,5 +27,15 @@ describe('TypoFixer', () => {
     expect(first[0]!.map(([, meant]) => meant)).toContain('科技馆')
     expect(first[3]).toEqual([])
     expect(first[1]!.map(([, meant]) => meant)).toContain('工程师')
+  })
+  it('never corrects a stretch the plans use as written, though it sounds like a word one character off', () => {
+    const fixer = new TypoFixer(texts, cut)
+    fixer.fix('科技管', cut)
+    const written = [...(fixer as unknown as { vocabulary: { written: Set<string> } }).vocabulary.written]
+    expect(written.length).toBeGreaterThan(0)
+    for (const stretch of written.slice(0, 50)) {
+      expect(texts().some((t) => t.includes(stretch)), stretch).toBe(true)
+      expect(fixer.fix(stretch, (x) => Array.from(x)).map(([typed]) => typed), stretch).not.toContain(stretch)
+    }
   })
 })
