@@ -53,6 +53,11 @@ pre.preview{white-space:pre-wrap;background:#fff;border:1px dashed #888;padding:
 svg text{font-size:14px}
 ol.messages{padding-left:1.4em}
 ol.messages li{margin:.4em 0;white-space:pre-wrap}
+details.unhelpful summary{cursor:pointer;padding:.5em 0;color:#0b4f6c}
+ol.unhelpful{padding-left:1.4em;margin:0}
+ol.unhelpful li{margin:0 0 .6em;white-space:pre-wrap}
+ol.unhelpful p{margin:.1em 0}
+@media (min-width:40em){table.unanswered th,table.unanswered td:nth-child(5){white-space:nowrap}table.unanswered td:last-child{min-width:9.5em}}
 @media (max-width:40em){body{font-size:19px}th,td{padding:.3em}}
 `
 

@@ -31,10 +31,29 @@ describe.skipIf(!HAVE_CHROMIUM)('console 知识卡片和同义词 in Chromium', 
     const question = '家里的绿萝叶子发黄是咋回事'
     expect((await ask(question)).answered).toBe(false)
     expect((await ask('被汪星人咬了怎么办')).answered).toBe(false)
+    // A resident's first answer offers feedback: 2 (没用), then what was missing, with a phone number in it.
+    const resident = { channel: 'telegram', chatId: '9500', userId: '9500', isGroup: false, mentioned: true, forwarded: false }
+    const shown = await t.app.bot.handle({ ...resident, text: '防灾减灾日是哪天' })
+    expect(shown.answered).toBe(true)
+    expect(shown.feedback).toBeDefined()
+    expect((await t.app.bot.handle({ ...resident, text: '2' })).text).toContain('哪里不对或缺了什么')
+    await t.app.bot.handle({ ...resident, text: '没说今年有什么活动，我电话13812345678' })
     const ctx = await contextFor(browser)
     const page = await ctx.newPage()
     await login(t, page, ADMIN_A)
     await page.getByRole('link', { name: '未回答' }).click()
+    // The 没用 answer is collapsed under its question: staff open it to see what the resident was shown and said.
+    const unhelpful = page.locator('details.unhelpful')
+    await expect(unhelpful.count()).resolves.toBe(1)
+    await expect(unhelpful.evaluate((d) => (d as HTMLDetailsElement).open)).resolves.toBe(false)
+    await page.getByText('居民说没用的回答（1）').click()
+    await expect(unhelpful.evaluate((d) => (d as HTMLDetailsElement).open)).resolves.toBe(true)
+    const items = await unhelpful.locator('li').allInnerTexts()
+    expect(items).toHaveLength(1)
+    expect(items[0]).toContain(`机器人的回答：${shown.text.slice(0, 20)}`)
+    // Kept as cleaned for staff: the phone number masked.
+    expect(items[0]).toContain('居民说：没说今年有什么活动,我电话＊＊＊')
+    expect(items[0]).not.toContain('13812345678')
     await check(page, 'unanswered-actions')
     await page.getByRole('link', { name: `添加知识卡片：${question}` }).click()
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('添加知识卡片')

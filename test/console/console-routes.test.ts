@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LOGIN_LINK_TTL_MS, SESSION_IDLE_MS } from '../../src/console/auth.js'
+import { shanghaiTime } from '../../src/console/html.js'
 import { ADMIN_A, ADMIN_B, csrfOf, loginWith, RESIDENT, startHarness, type Harness } from './console-harness.js'
 import type { LocalEvent } from '../../src/calendar/event-schema.js'
 
@@ -154,6 +155,29 @@ describe('console: CSRF and escaping', () => {
     const html = await (await get('/admin/unanswered', cookie)).text()
     expect(html).not.toContain('<b onmouseover')
     expect(html).toContain('&lt;b onmouseover=alert(1)&gt;')
+  })
+
+  it('shows under a question, collapsed, the answers residents called 没用 and their comments, newest first and escaped', async () => {
+    const question = '家里的猫能吃巧克力吗'
+    const base = { channel: 'telegram', region: '东营市', text: question, normalized: question }
+    const [hourAgo, now] = [new Date(t.clock.now().getTime() - 3_600_000), t.clock.now()]
+    const older = await t.store.recordUnhelpful({ ...base, at: hourAgo, userKey: 'telegram:4101', answer: '巧克力含<img src=x onerror=alert(1)>可可碱。' })
+    await t.store.recordUnhelpful({ ...base, at: now, userKey: 'telegram:4102', answer: '狗不能吃巧克力。' })
+    expect(await t.store.commentUnanswered(older!, '<script>alert(2)</script>没说猫')).toBe(true)
+    const cookie = await session()
+    const html = await (await get('/admin/unanswered', cookie)).text()
+    const row = html.slice(html.indexOf(`<tr><td>${question}`), html.indexOf('</tr>', html.indexOf(`<tr><td>${question}`)))
+    expect(row).toContain('<details class="unhelpful"><summary>居民说没用的回答（2）</summary>')
+    expect(row).not.toContain('<details class="unhelpful" open')
+    expect(row).not.toMatch(/<img|<script/)
+    const items = [...row.matchAll(/<li>(.*?)<\/li>/gs)].map((m) => m[1]!.replace(/<[^>]+>/g, ''))
+    expect(items).toEqual([
+      `${shanghaiTime(now)}机器人的回答：狗不能吃巧克力。（居民没有留言）`,
+      `${shanghaiTime(hourAgo)}机器人的回答：巧克力含&lt;img src=x onerror=alert(1)&gt;可可碱。居民说：&lt;script&gt;alert(2)&lt;/script&gt;没说猫`,
+    ])
+    // Two residents, so it counts two in 人数; a question nobody called 没用 has no list.
+    expect(row).toMatch(/<td>2<\/td><td>2<\/td>/)
+    expect(html.match(/<details/g)).toHaveLength(1)
   })
 })
 
