@@ -45,9 +45,9 @@ describe.skipIf(!HAVE_CHROMIUM)('console 知识卡片和同义词 in Chromium', 
     // The 没用 answer is collapsed under its question: staff open it to see what the resident was shown and said.
     const unhelpful = page.locator('details.unhelpful')
     await expect(unhelpful.count()).resolves.toBe(1)
-    await expect(unhelpful.evaluate((d) => (d as HTMLDetailsElement).open)).resolves.toBe(false)
+    await expect(unhelpful.getAttribute('open')).resolves.toBeNull()
     await page.getByText('居民说没用的回答（1）').click()
-    await expect(unhelpful.evaluate((d) => (d as HTMLDetailsElement).open)).resolves.toBe(true)
+    await expect(unhelpful.getAttribute('open')).resolves.toBe('')
     const items = await unhelpful.locator('li').allInnerTexts()
     expect(items).toHaveLength(1)
     expect(items[0]).toContain(`机器人的回答：${shown.text.slice(0, 20)}`)
