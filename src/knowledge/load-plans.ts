@@ -38,6 +38,7 @@ export function loadPlanTree(seedsDir: string, options: LoadPlansOptions = {}): 
   const cache = options.cacheDir ? join(options.cacheDir, 'plans') : undefined
   const stamp = cache ? parserStamp() : undefined
   const used = new Set<string>()
+  const pool = new Map<string, string>()
   let wrote = false
   const folders: string[] = []
   const plans = files.map((file) => {
@@ -49,7 +50,7 @@ export function loadPlanTree(seedsDir: string, options: LoadPlansOptions = {}): 
     const name = `${createHash('sha256').update(stamp).update('\u0000').update(id).update('\u0000').update(text).digest('hex').slice(0, 24)}.json`
     used.add(name)
     try {
-      return JSON.parse(readFileSync(join(cache, name), 'utf8')) as Plan
+      return sharePlanStrings(JSON.parse(readFileSync(join(cache, name), 'utf8')) as Plan, pool)
     } catch {
       const plan = parsePlan(text, id)
       wrote = save(cache, name, plan) || wrote
@@ -70,6 +71,31 @@ export function loadPlanTree(seedsDir: string, options: LoadPlansOptions = {}): 
     if (parents.length) above.set(plan.region, parents)
   })
   return { plans, above }
+}
+
+const NONE = Object.freeze([]) as unknown as string[]
+
+/**
+ * Makes a plan read from JSON share its short repeated strings (headings, units, leads, refs, region) with
+ * the plans read before it: JSON gives every occurrence its own copy, and a national corpus repeats
+ * the same few thousand unit names and headings hundreds of thousands of times.
+ */
+function sharePlanStrings(plan: Plan, pool: Map<string, string>): Plan {
+  const one = (s: string): string => {
+    const have = pool.get(s)
+    if (have !== undefined) return have
+    pool.set(s, s)
+    return s
+  }
+  // Most passages name no lead unit or unit: they share one empty list (a cached plan is never changed).
+  const all = (list: string[]): string[] => (list.length ? list.map(one) : NONE)
+  for (const a of plan.actions) {
+    a.leads = all(a.leads)
+    a.units = all(a.units)
+  }
+  plan.region = one(plan.region)
+  plan.passages = plan.passages.map((x) => ({ ...x, planId: one(x.planId), region: plan.region, ref: one(x.ref), headings: all(x.headings), title: x.title.length <= 40 ? one(x.title) : x.title, leads: all(x.leads), units: all(x.units), ...(x.action !== undefined ? { action: one(x.action) } : {}) }))
+  return plan
 }
 
 /** Every *.txt under a folder, sorted by path; folders whose name starts with a dot are skipped. */
