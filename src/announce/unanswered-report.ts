@@ -52,13 +52,20 @@ export function groupUnanswered(rows: UnansweredQuestion[]): UnansweredGroup[] {
   return [...groups.values()].sort((a, b) => b.users - a.users || b.count - a.count || b.last.getTime() - a.last.getTime())
 }
 
-/** A short digest for admins: the total and the questions most residents asked. '' when there were none. */
+/**
+ * A short digest for admins: the total and the questions most residents asked, declined or answered and called
+ * 没用 (a group says how many of its askings were 没用). '' when there were none.
+ */
 export function formatUnansweredDigest(groups: UnansweredGroup[], limit = 10): string {
   if (groups.length === 0) return ''
   const total = groups.reduce((n, g) => n + g.count, 0)
-  const lines = groups.slice(0, limit).map((g, i) => `${i + 1}. ${clip(g.text, 40)}（${g.users} 人，${g.count} 次${g.regions.length ? `，${g.regions.join('、')}` : ''}）`)
+  const lines = groups.slice(0, limit).map((g, i) => {
+    const unhelpful = g.unhelpful?.length ? `，${g.unhelpful.length} 次说没用` : ''
+    return `${i + 1}. ${clip(g.text, 40)}（${g.users} 人，${g.count} 次${g.regions.length ? `，${g.regions.join('、')}` : ''}${unhelpful}）`
+  })
   const rest = groups.length > limit ? `\n……另有 ${groups.length - limit} 类问题，用 kepu report unanswered 查看全部` : ''
-  return `近期有 ${total} 个问题没能回答（${groups.length} 类），问的人最多的：\n${lines.join('\n')}${rest}`
+  // 没用 rows are among them: the bot answered those, so 「没能回答」 alone would not be true.
+  return `近期有 ${total} 个问题没能回答或居民说没用（${groups.length} 类），问的人最多的：\n${lines.join('\n')}${rest}`
 }
 
 function clip(s: string, n: number): string {

@@ -67,6 +67,24 @@ describe('kepu announce / broadcast / report', () => {
     expect(text).not.toContain('www.x.com')
   })
 
+  it('prints under a question the answers residents called 没用 and their comments, one short line each, newest first', async () => {
+    const s = await openStore({ dataDir: cli.dir })
+    const at = new Date()
+    const base = { channel: 'telegram', region: '乌海市', text: '科技馆几点开门', normalized: '科技馆几点开门' }
+    const long = `乌海市科技馆开放时间：\n周二至周日 9:00–17:00（16:30 停止入馆），周一闭馆。${'节假日另行通知。'.repeat(5)}`
+    const older = await s.recordUnhelpful({ ...base, at: new Date(at.getTime() - 60_000), userKey: 'telegram:31', answer: long })
+    await s.commentUnanswered(older!, '没说\n周一开不开')
+    await s.recordUnhelpful({ ...base, at, userKey: 'telegram:32', answer: '科技馆每天开放。' })
+    await s.close()
+    const lines = (await kepu('report', 'unanswered', '--since', '1d')).split('\n')
+    const i = lines.findIndex((l) => /2 人 +2× +科技馆几点开门/.test(l))
+    expect(i).toBeGreaterThanOrEqual(0)
+    expect(lines[i + 1]).toMatch(/^ +没用 \d{4}-\d\d-\d\d 周. \d\d:\d\d {2}答：科技馆每天开放。$/)
+    expect(lines[i + 2]).toMatch(/^ +没用 .* 答：乌海市科技馆开放时间： 周二至周日 9:00–17:00（16:30 停止入馆）… {2}居民说：没说 周一开不开$/)
+    // A question nobody called 没用 has no such line under it.
+    expect(lines.filter((l) => l.includes('没用 ')).length).toBe(2)
+  })
+
   it('reads --since as a duration or a date', () => {
     const now = new Date('2026-09-14T01:00:00Z')
     expect(parseSince('7d', now)).toEqual(new Date('2026-09-07T01:00:00Z'))
