@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 import { pruneCacheSiblings, writeCacheFile } from '../core/cache-files.js'
 import type { Logger } from '../core/logger.js'
@@ -107,7 +107,7 @@ function fileShardStore(folder: string, logger?: Logger): ShardStore {
   return {
     read(region) {
       try {
-        return decodeShardFile(readFileSync(path(region)))
+        return decodeShardFile(readInto(path(region)))
       } catch {
         return undefined
       }
@@ -129,6 +129,30 @@ function fileShardStore(folder: string, logger?: Logger): ShardStore {
 }
 
 
+
+let readBuffer = Buffer.alloc(0)
+
+/**
+ * A file's bytes in one buffer reused from read to read (valid until the next call): a national corpus
+ * loads a shard on most questions, and a fresh buffer each time fragments the native heap, where it
+ * stays as resident memory long after the buffers are freed.
+ */
+function readInto(file: string): Buffer {
+  const fd = openSync(file, 'r')
+  try {
+    const size = fstatSync(fd).size
+    if (readBuffer.length < size) readBuffer = Buffer.allocUnsafe(Math.max(size, 2 * readBuffer.length))
+    let got = 0
+    while (got < size) {
+      const n = readSync(fd, readBuffer, got, size - got, got)
+      if (n === 0) break
+      got += n
+    }
+    return readBuffer.subarray(0, got)
+  } finally {
+    closeSync(fd)
+  }
+}
 
 /**
  * A hash of what the index is built from: the parsed passages (so a parser change counts as well as a

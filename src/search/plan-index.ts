@@ -51,9 +51,34 @@ interface Shard {
   savedSentences?: Readonly<Record<string, string>>
 }
 
+/** What ranking asks of a sentence's terms. */
+interface Terms {
+  has(term: string): boolean
+}
+
 interface PassageSentences {
+  sentences: { text: string; terms: Terms }[]
+  context: Terms
+}
+
+/** A passage's sentences as made here with the tokenizer, ready to be saved. */
+interface MadeSentences extends PassageSentences {
   sentences: { text: string; terms: Set<string> }[]
   context: Set<string>
+}
+
+/**
+ * A sentence's saved terms as one space-padded string: `has` is a substring test, so loading a shard
+ * makes one string per sentence instead of a Set of its terms (most sentences are never asked twice).
+ */
+class SpacedTerms implements Terms {
+  private readonly padded: string
+  constructor(line: string) {
+    this.padded = ` ${line} `
+  }
+  has(term: string): boolean {
+    return term !== '' && this.padded.includes(` ${term} `)
+  }
 }
 
 /** IDF weights of a question's terms in one shard, computed once per search. */
@@ -238,7 +263,7 @@ export class PlanIndex {
     return this.toJSON(region, index, df, size, new Map())
   }
 
-  private toJSON(region: string, index: MiniSearch<IndexedPassage>, df: ReadonlyMap<string, number>, size: number, made: Map<string, PassageSentences>): PlanShardJSON {
+  private toJSON(region: string, index: MiniSearch<IndexedPassage>, df: ReadonlyMap<string, number>, size: number, made: Map<string, MadeSentences>): PlanShardJSON {
     const { index: entries, ...documents } = index.toJSON()
     const sentences: Record<string, string> = {}
     for (const p of this.byRegion.get(region) ?? []) {
@@ -276,7 +301,7 @@ export class PlanIndex {
       return loaded
     }
     const { index, df, size } = this.build(region)
-    const made = new Map<string, PassageSentences>()
+    const made = new Map<string, MadeSentences>()
     if (this.store) {
       // Saved, the shard is kept in its saved form: the memory estimate holds from the first start on.
       const json = this.toJSON(region, index, df, size, made)
@@ -409,7 +434,7 @@ export class PlanIndex {
     return cached
   }
 
-  private makeSentences(passage: Passage): PassageSentences {
+  private makeSentences(passage: Passage): MadeSentences {
     const sentences = sentencePieces(passage.text).map((text) => ({ text, terms: new Set(this.tokenize(foldText(text))) }))
     const context = new Set(this.tokenize(foldText(`${passage.title} ${passage.headings.join(' ')}`)))
     return { sentences, context }
@@ -437,7 +462,7 @@ function sentencePieces(text: string): string[] {
  * The terms of a passage's context (first line) and of each sentence (a line each), space-separated;
  * undefined when a term holds a space or a line break (that passage is then tokenized when first ranked).
  */
-function encodeSentences(s: PassageSentences): string | undefined {
+function encodeSentences(s: MadeSentences): string | undefined {
   const lines = [[...s.context], ...s.sentences.map((x) => [...x.terms])]
   if (lines.some((terms) => terms.some((t) => /[ \n]/u.test(t)))) return undefined
   return lines.map((terms) => terms.join(' ')).join('\n')
@@ -448,8 +473,7 @@ function decodeSentences(passage: Passage, saved: string): PassageSentences | un
   const lines = saved.split('\n')
   const pieces = sentencePieces(passage.text)
   if (lines.length !== pieces.length + 1) return undefined
-  const terms = (line: string): Set<string> => new Set(line ? line.split(' ') : [])
-  return { context: terms(lines[0]!), sentences: pieces.map((text, i) => ({ text, terms: terms(lines[i + 1]!) })) }
+  return { context: new SpacedTerms(lines[0]!), sentences: pieces.map((text, i) => ({ text, terms: new SpacedTerms(lines[i + 1]!) })) }
 }
 
 function toIndexed(p: Passage): IndexedPassage {

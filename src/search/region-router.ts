@@ -46,6 +46,8 @@ export class RegionRouter {
   private readonly postings = new Map<string, number[]>()
   /** Term → in how many regions it is common. */
   private readonly commonIn = new Map<string, number>()
+  /** Scratch scores for `pick`, zeroed after each use. */
+  private scores: Float64Array | undefined
 
   constructor(summaries: readonly RegionSummary[]) {
     this.regions = summaries.map((s) => s.region)
@@ -70,16 +72,33 @@ export class RegionRouter {
 
   /** Up to `limit` regions for these terms, best first: the IDF-weighted sum of the terms each one's summary has. */
   pick(terms: readonly string[], limit: number): string[] {
-    const scores = new Map<number, number>()
+    // Scores in an array by region, the touched ones listed: a term most plans use touches thousands of
+    // regions, and a Map entry each plus a sort of them all cost more than the rest of a question.
+    const scores = (this.scores ??= new Float64Array(this.regions.length))
+    const touched: number[] = []
     for (const t of new Set(terms)) {
       const list = this.postings.get(t)
       if (!list) continue
       const idf = Math.log(1 + this.regions.length / list.length)
-      for (const i of list) scores.set(i, (scores.get(i) ?? 0) + idf)
+      for (const i of list) {
+        if (scores[i] === 0) touched.push(i)
+        scores[i] = scores[i]! + idf
+      }
     }
-    return [...scores]
-      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-      .slice(0, limit)
-      .map(([i]) => this.regions[i]!)
+    // The best `limit` by a running insertion (limit is small), ties to the earlier region.
+    const best: number[] = []
+    const better = (a: number, b: number): boolean => scores[a]! > scores[b]! || (scores[a] === scores[b] && a < b)
+    for (const i of touched) {
+      if (best.length === limit && !better(i, best[limit - 1]!)) continue
+      let at = best.length < limit ? best.length : limit - 1
+      best[at] = i
+      while (at > 0 && better(best[at]!, best[at - 1]!)) {
+        ;[best[at], best[at - 1]] = [best[at - 1]!, best[at]!]
+        at--
+      }
+    }
+    const out = best.map((i) => this.regions[i]!)
+    for (const i of touched) scores[i] = 0
+    return out
   }
 }
