@@ -1,3 +1,4 @@
+import { limitHeapGrowth } from './core/heap-growth.js'
 import { join, resolve } from 'node:path'
 import { createBot, type Bot, type Router } from './core/bot.js'
 import { systemClock, type Clock } from './core/clock.js'
@@ -88,6 +89,8 @@ export function createApp(options: AppOptions = {}): App {
   useContentCache(options.cacheDir)
   // Synonym groups staff add in the console: every vocabulary reads them at query time.
   const synonyms = new SynonymRegistry()
+  // A long-running process (serve, chat: warm) keeps its heap near what is live (core/heap-growth.ts).
+  if (options.warm) limitHeapGrowth(config.KEPU_HEAP_GROWTH_PERCENT)
   const knowledge = once(() => loadKnowledgeBase({ contentDir, seedsDir, logger, synonyms, indexMemoryMB: config.KEPU_INDEX_MEMORY_MB, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) }))
   const calendar = once(() => loadCalendar(contentDir, { warm: options.warm === true }))
   const fraud = once(() => loadFraudKnowledge(contentDir))

@@ -70,6 +70,13 @@ describe('loadConfig', () => {
     expect(err.message).toMatch(message)
   })
 
+  it('bounds the index memory and the heap growth, 20 % growth by default and 0 for V8\'s own', () => {
+    expect(load({}).KEPU_HEAP_GROWTH_PERCENT).toBe(20)
+    expect(load({ KEPU_HEAP_GROWTH_PERCENT: '0' }).KEPU_HEAP_GROWTH_PERCENT).toBe(0)
+    expect(errorOf({ KEPU_HEAP_GROWTH_PERCENT: '900' }).message).toMatch(/KEPU_HEAP_GROWTH_PERCENT/)
+    expect(errorOf({ KEPU_INDEX_MEMORY_MB: '1' }).message).toMatch(/KEPU_INDEX_MEMORY_MB/)
+  })
+
   it('keeps the console history unless KEPU_HISTORY is off', () => {
     expect(load({}).KEPU_HISTORY).toBe(true)
     expect(load({ KEPU_HISTORY: '0' }).KEPU_HISTORY).toBe(false)

@@ -89,7 +89,7 @@ export function createPlanHandler(kb: KnowledgeBase, options: PlanAnswerOptions 
    * `wanted` narrows what counts as an answer elsewhere (a figure for 「多少」). Undefined when none does.
    */
   function notCovered(question: string, q: AnalyzedQuestion, region: string, wanted: (h: SearchHit) => boolean = () => true): ReplyWithMore | undefined {
-    const others = distinctRegions(kb.index.search(q, { limit: 12, loads: 2 }).filter((h) => h.passage.region !== region && h.coverage >= minCoverage && h.score >= minScore && wanted(h)), 0)
+    const others = distinctRegions(kb.index.search(q, { limit: 12, spread: 4, loads: 1 }).filter((h) => h.passage.region !== region && h.coverage >= minCoverage && h.score >= minScore && wanted(h)), 0)
     if (!others.length) return undefined
     const terms = new Set(kb.tokenize(`${q.topic} ${q.expansions.join(' ')}`))
     const shown = others.slice(0, 2)

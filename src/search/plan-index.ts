@@ -31,6 +31,8 @@ export interface SearchOptions {
    * (「X的方案没有写…，其他地方是这样写的」) should not cost a resident's answer several shard loads.
    */
   loads?: number
+  /** Without a region: how many regions the router picks (default ROUTED_REGIONS). */
+  spread?: number
 }
 
 /** Document frequencies: a Map for a shard built here, CompactTerms for one loaded from its saved form. */
@@ -365,7 +367,7 @@ export class PlanIndex {
       ? [options.region, ...(this.above.get(options.region) ?? []), NATIONAL].filter((r, i, all) => this.byRegion.has(r) && all.indexOf(r) === i)
       : this.byRegion.size <= ROUTED_REGIONS
         ? [...this.byRegion.keys()]
-        : [...new Set([...this.routed([...topicTerms, ...expansionTerms], options.loads), ...(this.byRegion.has(NATIONAL) ? [NATIONAL] : [])])]
+        : [...new Set([...this.routed([...topicTerms, ...expansionTerms], options.spread ?? ROUTED_REGIONS, options.loads), ...(this.byRegion.has(NATIONAL) ? [NATIONAL] : [])])]
     const hits: SearchHit[] = []
     for (const region of regions) {
       const shard = this.shard(region)
@@ -394,8 +396,8 @@ export class PlanIndex {
   }
 
   /** The routed regions for a question without one: loaded shards, and at most `loads` to load. */
-  private routed(terms: string[], loads = Infinity): string[] {
-    const picked = this.router().pick(terms, ROUTED_REGIONS)
+  private routed(terms: string[], spread: number, loads = Infinity): string[] {
+    const picked = this.router().pick(terms, spread)
     let left = loads
     return picked.filter((r) => this.shards.has(r) || left-- > 0)
   }
