@@ -139,6 +139,27 @@ export async function loginWith(url: string): Promise<{ status: number; cookie?:
   return { status: res.status, ...(cookie ? { cookie } : {}) }
 }
 
+/** fetch helpers for route tests: GET and form POST without following redirects, and a logged-in admin's cookie. */
+export function consoleClient(harness: () => Harness): {
+  get: (path: string, cookie?: string) => Promise<Response>
+  post: (path: string, fields: Record<string, string | string[]>, cookie?: string) => Promise<Response>
+  session: (user?: string) => Promise<string>
+} {
+  return {
+    get: (path, cookie) => fetch(`${harness().base}${path}`, { redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) }),
+    post: (path, fields, cookie) => {
+      const body = new URLSearchParams()
+      for (const [k, v] of Object.entries(fields)) for (const x of [v].flat()) body.append(k, x)
+      return fetch(`${harness().base}${path}`, { method: 'POST', body, redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) })
+    },
+    session: async (user = ADMIN_A) => {
+      const { cookie } = await loginWith(await harness().link(user))
+      if (!cookie) throw new Error(`console test: ${user} could not log in`)
+      return cookie
+    },
+  }
+}
+
 /** A page's CSRF token (the first form's). */
 export function csrfOf(html: string): string {
   return /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''

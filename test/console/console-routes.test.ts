@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LOGIN_LINK_TTL_MS, SESSION_IDLE_MS } from '../../src/console/auth.js'
 import { shanghaiTime } from '../../src/console/html.js'
-import { ADMIN_A, ADMIN_B, csrfOf, loginWith, RESIDENT, startHarness, type Harness } from './console-harness.js'
+import { ADMIN_A, ADMIN_B, consoleClient, csrfOf, type Harness, loginWith, RESIDENT, startHarness } from './console-harness.js'
 import type { LocalEvent } from '../../src/calendar/event-schema.js'
 
 let t: Harness
@@ -12,18 +12,7 @@ afterAll(async () => {
   await t.close()
 })
 
-const get = (path: string, cookie?: string) => fetch(`${t.base}${path}`, { redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) })
-const post = (path: string, fields: Record<string, string | string[]>, cookie?: string) => {
-  const body = new URLSearchParams()
-  for (const [k, v] of Object.entries(fields)) for (const x of [v].flat()) body.append(k, x)
-  return fetch(`${t.base}${path}`, { method: 'POST', body, redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) })
-}
-
-async function session(user = ADMIN_A): Promise<string> {
-  const { cookie } = await loginWith(await t.link(user))
-  expect(cookie).toBeDefined()
-  return cookie!
-}
+const { get, post, session } = consoleClient(() => t)
 
 describe('console: login and sessions', () => {
   it('sends a request without a session to the login page', async () => {

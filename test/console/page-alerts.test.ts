@@ -5,7 +5,7 @@ import { escapeHtml } from '../../src/console/html.js'
 import type { Adapter, Outgoing } from '../../src/core/adapter.js'
 import { MemoryLogger } from '../../src/core/logger.js'
 import { virtualSleep } from '../fakes/virtual-sleep.js'
-import { ADMIN_A, csrfOf, loginWith, startHarness, type Harness } from './console-harness.js'
+import { ADMIN_A, consoleClient, csrfOf, type Harness, startHarness } from './console-harness.js'
 
 let t: Harness
 beforeAll(async () => {
@@ -17,14 +17,7 @@ afterAll(async () => {
   await t.close()
 })
 
-const get = (path: string, cookie?: string) => fetch(`${t.base}${path}`, { redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) })
-const post = (path: string, fields: Record<string, string>, cookie?: string) => fetch(`${t.base}${path}`, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) })
-
-async function session(user = ADMIN_A): Promise<string> {
-  const { cookie } = await loginWith(await t.link(user))
-  expect(cookie).toBeDefined()
-  return cookie!
-}
+const { get, post, session } = consoleClient(() => t)
 
 /** The value of a hidden field of a page. */
 const field = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? ''

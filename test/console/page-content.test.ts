@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { normaliseQuestion } from '../../src/announce/unanswered-recorder.js'
-import { ADMIN_A, csrfOf, loginWith, startHarness, type Harness } from './console-harness.js'
+import { ADMIN_A, consoleClient, csrfOf, type Harness, startHarness } from './console-harness.js'
 
 let t: Harness
 beforeAll(async () => {
@@ -10,18 +10,7 @@ afterAll(async () => {
   await t.close()
 })
 
-const get = (path: string, cookie?: string) => fetch(`${t.base}${path}`, { redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) })
-const post = (path: string, fields: Record<string, string | string[]>, cookie?: string) => {
-  const body = new URLSearchParams()
-  for (const [k, v] of Object.entries(fields)) for (const x of [v].flat()) body.append(k, x)
-  return fetch(`${t.base}${path}`, { method: 'POST', body, redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) })
-}
-
-async function session(user = ADMIN_A): Promise<string> {
-  const { cookie } = await loginWith(await t.link(user))
-  expect(cookie).toBeDefined()
-  return cookie!
-}
+const { get, post, session } = consoleClient(() => t)
 
 let chat = 5000
 /** A resident's question through the real bot (a chat of its own each time, so no dialogue carries over). */

@@ -522,13 +522,7 @@ export class SqlStore implements Store {
   // ——— unanswered questions ———
 
   async recordUnanswered(q: NewUnanswered, limit?: UnansweredLimit): Promise<UnansweredOutcome> {
-    const row = {
-      channel: q.channel,
-      region: q.region ?? null,
-      text: cut(q.text, MAX_UNANSWERED_CHARS),
-      normalized: q.normalized,
-      at: q.at.getTime(),
-    }
+    const row = unansweredRow(q)
     if (q.userKey === undefined) {
       await this.db.insertInto('unanswered').values(row).execute()
       return 'recorded'
@@ -564,14 +558,7 @@ export class SqlStore implements Store {
   }
 
   async recordUnhelpful(q: NewUnhelpful, limit?: UnansweredLimit): Promise<number | undefined> {
-    const row = {
-      channel: q.channel,
-      region: q.region ?? null,
-      text: cut(q.text, MAX_UNANSWERED_CHARS),
-      normalized: q.normalized,
-      at: q.at.getTime(),
-      answer: cut(q.answer, MAX_SHOWN_ANSWER_CHARS, '…'),
-    }
+    const row = { ...unansweredRow(q), answer: cut(q.answer, MAX_SHOWN_ANSWER_CHARS, '…') }
     if (q.userKey === undefined) {
       const inserted = await this.db.insertInto('unanswered').values(row).returning('id').executeTakeFirstOrThrow()
       return Number(inserted.id)
@@ -1007,4 +994,9 @@ function numeric(r: Record<keyof ReportDbRow, unknown>): ReportDbRow {
     in_doubt: Number(r.in_doubt),
     cancelled: Number(r.cancelled),
   }
+}
+
+/** The columns every unanswered row has, from what the recorder gives. */
+function unansweredRow(q: NewUnanswered): { channel: string; region: string | null; text: string; normalized: string; at: number } {
+  return { channel: q.channel, region: q.region ?? null, text: cut(q.text, MAX_UNANSWERED_CHARS), normalized: q.normalized, at: q.at.getTime() }
 }
