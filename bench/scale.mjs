@@ -154,7 +154,7 @@ export async function run() {
   lines.push('', '| one-shot start-up (median of 5, same run) | wall time | ÷ `node -e 0` | target |', '| --- | ---: | ---: | --- |')
   lines.push(`| \`node -e 0\` | ${ms(nodeAlone)} ms | 1.0 | |`)
   lines.push(`| \`node bin/kepu.js ask "${question}"\` | ${ms(ask)} ms | ${(ask / nodeAlone).toFixed(1)} | ≤ 4× |`)
-  lines.push('', `Questions: ${QUESTIONS} region-scoped known-item questions over random regions and the first 500 of them without a region, through bot.handle; accuracy on the first 3,000. Memory budget KEPU_INDEX_MEMORY_MB=${process.env.KEPU_INDEX_MEMORY_MB ?? 256}. Load average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}.`)
+  lines.push('', `Questions: ${QUESTIONS} region-scoped known-item questions over random regions and the first 500 of them without a region, through bot.handle; accuracy on the first 3,000. Memory budget KEPU_INDEX_MEMORY_MB=${process.env.KEPU_INDEX_MEMORY_MB ?? 128}. Load average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}.`)
   return lines
 }
 

@@ -185,7 +185,7 @@ const schema = z.object({
   /** The plan texts (*.txt, nested folders allowed: province/city/county); absent, the package's seeds/. */
   KEPU_SEEDS_DIR: z.string().trim().min(1).optional(),
   /** How much memory the loaded index shards may take (MB); the least recently asked regions are dropped beyond it. */
-  KEPU_INDEX_MEMORY_MB: int(16, 1_000_000).default(256),
+  KEPU_INDEX_MEMORY_MB: int(16, 1_000_000).default(128),
   /** How far past the live heap V8 may grow before collecting, in % (serve and chat; see core/heap-growth.ts); 0: V8's own. */
   KEPU_HEAP_GROWTH_PERCENT: int(0, 400).default(20),
 })
