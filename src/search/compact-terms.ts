@@ -103,10 +103,10 @@ export class CompactTerms implements Iterable<[string, number]> {
   }
 
   private count(i: number): number | undefined {
-    const line = this.line(i)
-    const tab = line.indexOf('\t')
-    const bar = line.indexOf('|', tab)
-    return bar === tab + 1 ? undefined : Number(line.slice(tab + 1, bar))
+    // Read in place: counts are looked up several times per term and search, the line is not needed.
+    const tab = this.text.indexOf('\t', this.starts[i]!)
+    const bar = this.text.indexOf('|', tab)
+    return bar === tab + 1 ? undefined : Number(this.text.slice(tab + 1, bar))
   }
 
   /** The line of `term`, or -1: a binary search comparing each line's term in place (no string made). */

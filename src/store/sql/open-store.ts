@@ -1,8 +1,7 @@
-import type { ConnectionOptions } from 'node:tls'
 import { join, resolve } from 'node:path'
 import type { Store } from '../async-store.js'
 import { StoreError } from '../store-error.js'
-import { isPostgresUrl, openPostgres } from './open-postgres.js'
+import { isPostgresUrl, openPostgres, type PostgresOptions } from './open-postgres.js'
 import { openSqlite } from './open-sqlite.js'
 import { SqlStore } from './sql-store.js'
 import { postgresTransact, sqliteTransact } from './transact.js'
@@ -11,25 +10,13 @@ import { postgresTransact, sqliteTransact } from './transact.js'
 export const SQLITE_FILE = 'kepu.sqlite'
 
 /** Where the store lives (`KEPU_DATABASE_URL`, `KEPU_DATA_DIR` and the pool settings from config). */
-export interface OpenStoreOptions {
+export interface OpenStoreOptions extends Omit<PostgresOptions, 'url'> {
   /** `postgres://…` or `postgresql://…` selects PostgreSQL; absent or empty, SQLite. Any other scheme is refused. */
   url?: string
   /** SQLite: the data directory; the file is `<dataDir>/kepu.sqlite` (default `./data`). Created when missing. */
   dataDir?: string
   /** SQLite: a file path instead of `dataDir`, or `:memory:` for tests. */
   file?: string
-  /** PostgreSQL: the most connections of this process (default 10). */
-  pool?: number
-  /** PostgreSQL: TLS (true, or Node TLS options); `sslmode` in the URL wins. */
-  ssl?: boolean | ConnectionOptions
-  /** PostgreSQL: cancel statements running longer than this (ms). */
-  statementTimeoutMs?: number
-  /** PostgreSQL: give up connecting after this long (ms, default 10 s). */
-  connectTimeoutMs?: number
-  /** PostgreSQL: use this schema (`search_path`) instead of the user's default. */
-  schema?: string
-  /** PostgreSQL: an idle pooled connection failed; the pool replaces it. */
-  onPoolError?: (err: Error) => void
   /** The time migrations are recorded at (PostgreSQL keeps it per step); now by default. */
   now?: Date
 }
@@ -47,18 +34,9 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
       // Never fall back to SQLite on a typo: replicas each on their own file would each send everything.
       throw new StoreError('E_STORE_URL', `store: the database URL must start with postgres:// (${scheme ? `it starts with ${scheme}://` : 'it has no scheme'})`)
     }
-    const h = await openPostgres(
-      {
-        url,
-        ...(options.pool !== undefined && { pool: options.pool }),
-        ...(options.ssl !== undefined && { ssl: options.ssl }),
-        ...(options.statementTimeoutMs !== undefined && { statementTimeoutMs: options.statementTimeoutMs }),
-        ...(options.connectTimeoutMs !== undefined && { connectTimeoutMs: options.connectTimeoutMs }),
-        ...(options.schema !== undefined && { schema: options.schema }),
-        ...(options.onPoolError !== undefined && { onPoolError: options.onPoolError }),
-      },
-      options.now ?? new Date(),
-    )
+    // The PostgreSQL settings (pool, TLS, timeouts, schema, pool errors) pass through as given.
+    const { url: _url, dataDir: _dataDir, file: _file, now, ...postgres } = options
+    const h = await openPostgres({ ...postgres, url }, now ?? new Date())
     return new SqlStore(h.db, { name: 'postgres', transact: postgresTransact(h.db), release: () => h.release() })
   }
   const file = options.file === ':memory:' ? ':memory:' : resolve(options.file ?? join(options.dataDir ?? './data', SQLITE_FILE))
