@@ -1,5 +1,5 @@
-import { Command } from 'commander'
-import { runCli } from './commands/run-cli.js'
+import type { Command } from 'commander'
+import { kepuProgram, runCli } from './commands/run-cli.js'
 
 /** A subcommand's module: src/commands/<name>.ts exports `register(program)`. */
 interface CommandModule {
@@ -32,7 +32,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
  * The `kepu` command, the composition root: the only module that knows every part (adapters included).
  * `kepu` has no options of its own, so the first word that is not an option names the command.
  */
-const program = new Command('kepu').description('科普助手: science-literacy plans, activity calendar and anti-fraud help in chat')
+const program = kepuProgram()
 const named = process.argv.slice(2).find((a) => !a.startsWith('-'))
 const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS)
 for (const module of await Promise.all(wanted.map((name) => COMMANDS[name]!()))) module.register(program)

@@ -1,4 +1,4 @@
-import type { Command } from 'commander'
+import { Command } from 'commander'
 import { errorCode, KepuError } from '../core/errors.js'
 
 /**
@@ -25,4 +25,9 @@ export async function runCli(program: Command, argv: readonly string[] = process
   } catch (err) {
     report(err)
   }
+}
+
+/** The `kepu` program without its commands (src/cli.ts adds the one on the command line). */
+export function kepuProgram(): Command {
+  return new Command('kepu').description('科普助手: science-literacy plans, activity calendar and anti-fraud help in chat')
 }

@@ -1,4 +1,4 @@
-import * as OpenCC from 'opencc-js'
+import * as OpenCC from 'opencc-js/t2cn'
 
 /**
  * Traditional Chinese (generic, Taiwan and Hong Kong forms) to mainland simplified: 東營 → 东营, 牽頭 → 牵头.

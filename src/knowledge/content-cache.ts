@@ -24,10 +24,14 @@ interface Slot {
   prefix: string
 }
 
-/** Where `path`'s data with this text and schema would be, or undefined when the cache is off. */
+/**
+ * Where `path`'s data with this text and schema would be, or undefined when the cache is off. The prefix
+ * names the file and the copy of this code: the ES modules and the one-shot bundle print a schema's
+ * refinements differently (so their stamps differ), and each must not remove the other's entries.
+ */
 export function contentSlot(path: string, text: string, schema: unknown): Slot | undefined {
   if (!folder) return undefined
-  const prefix = createHash('sha256').update(path).digest('hex').slice(0, 12)
+  const prefix = createHash('sha256').update(import.meta.url).update('\u0000').update(path).digest('hex').slice(0, 12)
   const key = createHash('sha256').update(schemaStamp(schema)).update('\u0000').update(text).digest('hex').slice(0, 20)
   return { file: join(folder, `${prefix}-${key}.json`), prefix }
 }

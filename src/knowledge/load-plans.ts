@@ -110,8 +110,15 @@ function textFilesUnder(dir: string): string[] {
   return out.sort()
 }
 
+/**
+ * Set only inside the one-shot bundle (bin/bundle.mjs): the parser files are not beside the bundle, so
+ * their hash is computed when the bundle is built, by the function below on the compiled files.
+ */
+declare const __KEPU_PARSER_STAMP__: string | undefined
+
 /** A hash of the parser's own code (this folder's parsing modules), so a parser change re-parses every plan. */
-function parserStamp(): string | undefined {
+export function parserStamp(): string | undefined {
+  if (typeof __KEPU_PARSER_STAMP__ === 'string') return __KEPU_PARSER_STAMP__
   const hash = createHash('sha256')
   for (const name of ['parse-plan', 'plan-lines', 'unit-parser']) {
     let text: string | undefined
