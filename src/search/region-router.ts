@@ -46,8 +46,9 @@ export class RegionRouter {
   private readonly postings = new Map<string, number[]>()
   /** Term → in how many regions it is common. */
   private readonly commonIn = new Map<string, number>()
-  /** Scratch scores for `pick`, zeroed after each use. */
+  /** Scratch scores for `pick`, zeroed after each use, and the regions it touched. */
   private scores: Float64Array | undefined
+  private touched: Int32Array | undefined
 
   constructor(summaries: readonly RegionSummary[]) {
     this.regions = summaries.map((s) => s.region)
@@ -75,30 +76,35 @@ export class RegionRouter {
     // Scores in an array by region, the touched ones listed: a term most plans use touches thousands of
     // regions, and a Map entry each plus a sort of them all cost more than the rest of a question.
     const scores = (this.scores ??= new Float64Array(this.regions.length))
-    const touched: number[] = []
+    // Reused too: a common term touches thousands of regions, and a list of them per question was garbage.
+    const touched = (this.touched ??= new Int32Array(this.regions.length))
+    let count = 0
     for (const t of new Set(terms)) {
       const list = this.postings.get(t)
       if (!list) continue
       const idf = Math.log(1 + this.regions.length / list.length)
       for (const i of list) {
-        if (scores[i] === 0) touched.push(i)
+        if (scores[i] === 0) touched[count++] = i
         scores[i] = scores[i]! + idf
       }
     }
     // The best `limit` by a running insertion (limit is small), ties to the earlier region.
     const best: number[] = []
     const better = (a: number, b: number): boolean => scores[a]! > scores[b]! || (scores[a] === scores[b] && a < b)
-    for (const i of touched) {
+    for (let k = 0; k < count; k++) {
+      const i = touched[k]!
       if (best.length === limit && !better(i, best[limit - 1]!)) continue
       let at = best.length < limit ? best.length : limit - 1
       best[at] = i
       while (at > 0 && better(best[at]!, best[at - 1]!)) {
-        ;[best[at], best[at - 1]] = [best[at - 1]!, best[at]!]
+        const swap = best[at - 1]!
+        best[at - 1] = best[at]!
+        best[at] = swap
         at--
       }
     }
     const out = best.map((i) => this.regions[i]!)
-    for (const i of touched) scores[i] = 0
+    for (let k = 0; k < count; k++) scores[touched[k]!] = 0
     return out
   }
 }
