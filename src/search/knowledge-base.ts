@@ -5,6 +5,7 @@ import { pruneCacheSiblings, writeCacheFile } from '../core/cache-files.js'
 import type { Logger } from '../core/logger.js'
 import { analyzeQuestion, type AnalyzedQuestion } from './analyze-question.js'
 import { PlanIndex, type ShardStore } from './plan-index.js'
+import { BytePool } from './byte-pool.js'
 import { decodeShardFile, encodeShardFile } from './shard-file.js'
 import type { RoutingJSON } from './region-router.js'
 import { loadQueryVocabulary, type QueryVocabulary, type StoredSynonyms, withStoredSynonyms } from './query-vocabulary.js'
@@ -103,13 +104,34 @@ function domainTokenizer(plans: Plan[], vocabulary: QueryVocabulary, regions: Re
 }
 
 function fileShardStore(folder: string, logger?: Logger): ShardStore {
+  // A shard's bytes stay in its buffer while it is loaded (see shard-file.ts); a dropped shard's buffer is
+  // the next load's.
+  const pool = new BytePool()
   const path = (region: string): string => join(folder, `shard-${createHash('sha256').update(region).digest('hex').slice(0, 12)}.bin`)
   return {
     read(region) {
+      let fd: number | undefined
+      let buf: Buffer | undefined
       try {
-        return decodeShardFile(readInto(path(region)))
+        fd = openSync(path(region), 'r')
+        const size = fstatSync(fd).size
+        const into = pool.take(size)
+        buf = into
+        let got = 0
+        while (got < size) {
+          const n = readSync(fd, into, got, size - got, got)
+          if (n === 0) break
+          got += n
+        }
+        const saved = decodeShardFile(into.subarray(0, got), () => pool.give(into))
+        if (saved) buf = undefined
+        return saved
       } catch {
         return undefined
+      } finally {
+        if (fd !== undefined) closeSync(fd)
+        // Not a shard after all (another version, a cut file): the buffer goes straight back.
+        if (buf) pool.give(buf)
       }
     },
     write(region, shard) {
@@ -129,30 +151,6 @@ function fileShardStore(folder: string, logger?: Logger): ShardStore {
 }
 
 
-
-let readBuffer = Buffer.alloc(0)
-
-/**
- * A file's bytes in one buffer reused from read to read (valid until the next call): a national corpus
- * loads a shard on most questions, and a fresh buffer each time fragments the native heap, where it
- * stays as resident memory long after the buffers are freed.
- */
-function readInto(file: string): Buffer {
-  const fd = openSync(file, 'r')
-  try {
-    const size = fstatSync(fd).size
-    if (readBuffer.length < size) readBuffer = Buffer.allocUnsafe(Math.max(size, 2 * readBuffer.length))
-    let got = 0
-    while (got < size) {
-      const n = readSync(fd, readBuffer, got, size - got, got)
-      if (n === 0) break
-      got += n
-    }
-    return readBuffer.subarray(0, got)
-  } finally {
-    closeSync(fd)
-  }
-}
 
 /**
  * A hash of what the index is built from: the parsed passages (so a parser change counts as well as a

@@ -1,11 +1,12 @@
-import MiniSearch, { type AsPlainObject } from 'minisearch'
+import MiniSearch from 'minisearch'
 import { NATIONAL } from '../knowledge/parse-plan.js'
 import type { Passage, Plan } from '../knowledge/plan.js'
 import type { AnalyzedQuestion } from './analyze-question.js'
 import { foldText } from './fold-text.js'
 import { foldedMiniSearchOptions } from './folded-options.js'
-import { CompactTerms, type CompactTermsJSON } from './compact-terms.js'
-import { loadMiniSearchOver } from './saved-minisearch.js'
+import { CompactTerms } from './compact-terms.js'
+import { SavedShardSearch, type ShardSearcher } from './saved-shard-search.js'
+import { decodeShardFile, encodeShardFile, type PlanShardJSON, type SavedShard } from './shard-file.js'
 import { COMMON_TERM, RegionRouter, summarize, type RegionSummary, type RoutingJSON } from './region-router.js'
 import type { Tokenize } from './tokenizer.js'
 
@@ -41,7 +42,8 @@ interface TermCounts extends Iterable<readonly [string, number]> {
 }
 
 interface Shard {
-  index: MiniSearch<IndexedPassage>
+  /** Its passages for a question's terms: MiniSearch for a shard built here, SavedShardSearch for a loaded one. */
+  index: ShardSearcher
   /** Document frequency of every term in this shard, for IDF weights. */
   df: TermCounts
   size: number
@@ -49,8 +51,8 @@ interface Shard {
   bytes: number
   /** Sentences of its passages already ranked once, with their terms: ranking is the hot path. */
   sentences: Map<string, PassageSentences>
-  /** The saved terms of each passage's sentences (see `encodeSentences`), read on the passage's first ranking. */
-  savedSentences?: Readonly<Record<string, string>>
+  /** The shard as read from the store: its sentences' terms are read on a passage's first ranking. */
+  saved?: SavedShard
 }
 
 /** What ranking asks of a sentence's terms. */
@@ -102,25 +104,10 @@ interface IndexedPassage {
   units: string
 }
 
-/**
- * The serialised form of one shard (see `PlanIndex` and `ShardStore`): MiniSearch's documents without
- * its term index, the terms and their document frequencies in compact form, and the terms of every
- * passage's sentences, so that loading a shard neither builds objects per term nor runs the tokenizer.
- */
-export interface PlanShardJSON {
-  version: number
-  fingerprint: string
-  /** MiniSearch's saved form with an empty `index`. */
-  index: AsPlainObject
-  terms: CompactTermsJSON
-  size: number
-  /** Passage id → its sentences' terms (see `encodeSentences`). */
-  sentences: Record<string, string>
-}
-
 /** Where built shards are kept between runs (a cache folder); any failure just means a rebuild. */
 export interface ShardStore {
-  read(region: string): PlanShardJSON | undefined
+  /** The saved shard (see shard-file.ts); PlanIndex calls its `release` when it drops the shard. */
+  read(region: string): SavedShard | undefined
   write(region: string, shard: PlanShardJSON): void
   /** The routing summaries of every region (see RegionRouter), saved once they are all made. */
   readRouting?(): RoutingJSON | undefined
@@ -138,7 +125,7 @@ export interface PlanIndexOptions {
   above?: ReadonlyMap<string, readonly string[]>
 }
 
-const INDEX_VERSION = 4
+const INDEX_VERSION = 5
 const BOOST = { title: 2, headings: 1.2, text: 1, units: 0.6 }
 const splitOnSpace = (s: string): string[] => s.split(' ')
 const FIELDS = ['title', 'headings', 'text', 'units'] as const
@@ -299,31 +286,35 @@ export class PlanIndex {
     }
     this.makeRoomFor(this.estimate(region))
     const stored = this.store?.read(region)
-    // A saved shard of another version or shape (an older build's cache) is built again, never trusted.
-    if (stored && stored.version === INDEX_VERSION && stored.fingerprint === this.fingerprint && typeof stored.terms?.entries === 'string' && typeof stored.sentences === 'object') {
-      const loaded = this.fromJSON(region, stored)
+    // A saved shard of another version or content (an older build's cache) is built again, never trusted.
+    if (stored && stored.version === INDEX_VERSION && stored.fingerprint === this.fingerprint && stored.documents.documentCount === this.byRegion.get(region)?.length) {
+      const loaded = this.fromSaved(region, stored)
       this.keep(region, loaded)
       return loaded
     }
+    stored?.release()
     const { index, df, size } = this.build(region)
     const made = new Map<string, MadeSentences>()
     if (this.store) {
       // Saved, the shard is kept in its saved form: the memory estimate holds from the first start on.
       const json = this.toJSON(region, index, df, size, made)
       this.store.write(region, json)
-      const shard = { ...this.fromJSON(region, json), sentences: made }
+      const saved = decodeShardFile(encodeShardFile(json))!
+      const shard = { ...this.fromSaved(region, saved), sentences: made }
       this.keep(region, shard)
       return { ...shard, built: true }
     }
-    const shard: Shard = { index, df, size, bytes: this.estimate(region), sentences: made }
+    const search = (terms: readonly string[]) => index.search(terms.join(' '), { boost: BOOST, combineWith: 'OR', tokenize: splitOnSpace })
+    const shard: Shard = { index: { search }, df, size, bytes: this.estimate(region), sentences: made }
     this.keep(region, shard)
     return { ...shard, built: true }
   }
 
-  private fromJSON(region: string, saved: PlanShardJSON): Shard {
-    const terms = new CompactTerms(saved.terms)
-    const index = loadMiniSearchOver<IndexedPassage>(saved.index, { get: (t) => terms.postings(t) }, this.miniSearchOptions())
-    return { index, df: terms, size: saved.size, bytes: this.estimate(region), sentences: new Map(), savedSentences: saved.sentences }
+  private fromSaved(region: string, saved: SavedShard): Shard {
+    const passages = this.byRegion.get(region) ?? []
+    // MiniSearch numbered the documents in the order `build` added them: the region's passages.
+    const index = new SavedShardSearch(saved.terms, saved.documents, (doc) => passages[doc]!.id, BOOST)
+    return { index, df: saved.terms, size: saved.size, bytes: this.estimate(region), sentences: new Map(), saved }
   }
 
   private keep(region: string, shard: Shard): void {
@@ -337,6 +328,8 @@ export class PlanIndex {
       if (this.loadedBytes + bytes <= this.memoryBudget) break
       this.shards.delete(region)
       this.loadedBytes -= shard.bytes
+      // Searches run to the end synchronously and keep no view of a shard: its bytes can be reused now.
+      shard.saved?.release()
     }
   }
 
@@ -380,7 +373,7 @@ export class PlanIndex {
       // A question made only of common terms (「科学素质是啥」) looks them up after all, rarest first.
       if (!terms.length) terms = present.sort((a, b) => shard.df.get(a)! - shard.df.get(b)!).slice(0, 3)
       if (!terms.length) continue
-      const found = shard.index.search(terms.join(' '), { boost: BOOST, combineWith: 'OR', tokenize: splitOnSpace }).slice(0, regions.length > 1 ? 6 : 10)
+      const found = shard.index.search(terms).slice(0, regions.length > 1 ? 6 : 10)
       const idf = (t: string): number => Math.log(1 + shard.size / (1 + (shard.df.get(t) ?? 0)))
       // A topic term no passage has keeps its full weight: words like 机票 or 股票 mean the question is
       // about something else, and discounting them let such questions through.
@@ -432,7 +425,7 @@ export class PlanIndex {
   private sentencesOf(passage: Passage, shard: Shard): PassageSentences {
     let cached = shard.sentences.get(passage.id)
     if (!cached) {
-      const saved = shard.savedSentences?.[passage.id]
+      const saved = shard.saved?.sentences.get(passage.id)
       cached = (saved !== undefined ? decodeSentences(passage, saved) : undefined) ?? this.makeSentences(passage)
       shard.sentences.set(passage.id, cached)
     }

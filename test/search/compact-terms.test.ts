@@ -12,7 +12,7 @@ describe('CompactTerms', () => {
   index.addAll(docs)
   const saved = index.toJSON()
   const df = new Map([['科普', 2], ['基地', 1], ['只在计数里', 3]])
-  const terms = new CompactTerms(JSON.parse(JSON.stringify(CompactTerms.encode(saved.index, df))))
+  const terms = CompactTerms.fromJSON(JSON.parse(JSON.stringify(CompactTerms.encode(saved.index, df))) as ReturnType<typeof CompactTerms.encode>)
 
   it('gives every term MiniSearch saved, exactly as loadJS would (field id → document id → frequency)', () => {
     for (const [term, data] of saved.index as [string, Record<string, Record<string, number>>][]) {
@@ -37,7 +37,7 @@ describe('CompactTerms', () => {
   })
 
   it('is empty for an empty shard', () => {
-    const empty = new CompactTerms(CompactTerms.encode([], new Map()))
+    const empty = CompactTerms.fromJSON(CompactTerms.encode([], new Map()))
     expect(empty.size).toBe(0)
     expect(empty.get('x')).toBeUndefined()
   })

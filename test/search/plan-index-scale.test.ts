@@ -3,20 +3,24 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadPlanTree } from '../../src/knowledge/load-plans.js'
-import { PlanIndex, SHARD_BYTES_PER_CHAR, type PlanShardJSON } from '../../src/search/plan-index.js'
+import { PlanIndex, SHARD_BYTES_PER_CHAR } from '../../src/search/plan-index.js'
+import { decodeShardFile, encodeShardFile, type PlanShardJSON } from '../../src/search/shard-file.js'
 import type { RoutingJSON } from '../../src/search/region-router.js'
 import { loadKnowledgeBase } from '../../src/search/knowledge-base.js'
 import { testApp } from '../helpers/app.js'
 
 const root = join(import.meta.dirname, '../..')
 
+/** A saved shard file read back, as the file store does. */
+const fileOf = (file: Buffer | undefined) => (file ? decodeShardFile(file) : undefined)
+
 describe('PlanIndex with a memory budget', () => {
   const kb = testApp().knowledge
 
   it('keeps at most the budget loaded, drops the least recently searched shard, and answers the same', () => {
-    const saved = new Map<string, PlanShardJSON>()
+    const saved = new Map<string, Buffer>()
     let routing: RoutingJSON | undefined
-    const store = { read: (r: string) => saved.get(r), write: (r: string, s: PlanShardJSON) => void saved.set(r, s), readRouting: () => routing, writeRouting: (j: RoutingJSON) => void (routing = j) }
+    const store = { read: (r: string) => fileOf(saved.get(r)), write: (r: string, s: PlanShardJSON) => void saved.set(r, encodeShardFile(s)), readRouting: () => routing, writeRouting: (j: RoutingJSON) => void (routing = j) }
     const all = new PlanIndex(kb.plans, kb.tokenize, 'fp', store)
     all.warm()
     const largest = Math.max(...kb.plans.map((p) => p.passages.reduce((n, x) => n + x.text.length + x.title.length, 0)))
@@ -33,14 +37,44 @@ describe('PlanIndex with a memory budget', () => {
     expect(small.search(q).map((h) => h.passage.id)).toEqual(all.search(q).map((h) => h.passage.id))
     expect(small.isVague(kb.analyze('科学是什么'))).toBe(all.isVague(kb.analyze('科学是什么')))
   })
+
+  it('reads nothing of a shard after releasing it: released bytes overwritten, answers unchanged', () => {
+    const saved = new Map<string, Buffer>()
+    new PlanIndex(kb.plans, kb.tokenize, 'fp', { read: () => undefined, write: (r: string, s: PlanShardJSON) => void saved.set(r, encodeShardFile(s)) }).warm()
+    let released = 0
+    // Each read gets its own aligned copy (as the pool's buffers are), garbage once released.
+    const poisoned = {
+      read: (r: string) => {
+        const file = saved.get(r)
+        if (!file) return undefined
+        const own = Buffer.allocUnsafeSlow(file.length)
+        file.copy(own)
+        return decodeShardFile(own, () => {
+          released++
+          own.fill(0xff)
+        })
+      },
+      write: () => {},
+    }
+    const all = new PlanIndex(kb.plans, kb.tokenize, 'fp', poisoned)
+    const largest = Math.max(...kb.plans.map((p) => p.passages.reduce((n, x) => n + x.text.length + x.title.length, 0)))
+    const one = new PlanIndex(kb.plans, kb.tokenize, 'fp', poisoned, { memoryBudget: largest * SHARD_BYTES_PER_CHAR })
+    // Region after region, so that nearly every question loads its shard and drops another.
+    const questions = Array.from({ length: 12 }, (_, i) => kb.plans.flatMap((p) => (p.passages[i] ? [{ q: `${p.passages[i].title}是多少`, region: p.region }] : []))).flat()
+    for (const { q, region } of [...questions, ...questions.reverse()]) {
+      const a = kb.analyze(q)
+      expect(one.search(a, { region, limit: 5 }), q).toEqual(all.search(a, { region, limit: 5 }))
+    }
+    expect(released).toBeGreaterThan(questions.length / 2)
+  })
 })
 
 describe('a shard loaded from its saved form', () => {
   const kb = testApp().knowledge
 
   it('ranks exactly as the shard it was saved from, on every passage title as a question', () => {
-    const saved = new Map<string, PlanShardJSON>()
-    const store = { read: (r: string) => saved.get(r), write: (r: string, s: PlanShardJSON) => void saved.set(r, JSON.parse(JSON.stringify(s)) as PlanShardJSON) }
+    const saved = new Map<string, Buffer>()
+    const store = { read: (r: string) => fileOf(saved.get(r)), write: (r: string, s: PlanShardJSON) => void saved.set(r, encodeShardFile(s)) }
     // Built without a store, the shards are MiniSearch's own; saved and loaded, they are compact.
     const built = new PlanIndex(kb.plans, kb.tokenize, 'fp')
     built.warm()

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { PlanIndex, type PlanShardJSON } from '../../src/search/plan-index.js'
+import { PlanIndex } from '../../src/search/plan-index.js'
+import { decodeShardFile, encodeShardFile, type PlanShardJSON } from '../../src/search/shard-file.js'
 import { testApp } from '../helpers/app.js'
+
+/** A saved shard file read back, as the file store does. */
+const fileOf = (file: Buffer | undefined) => (file ? decodeShardFile(file) : undefined)
 
 describe('PlanIndex', () => {
   const kb = testApp().knowledge
@@ -26,8 +30,8 @@ describe('PlanIndex', () => {
   })
 
   it('a saved shard loads and answers the same as a built one', () => {
-    const saved = new Map<string, PlanShardJSON>()
-    const store = { read: (r: string) => saved.get(r), write: (r: string, s: PlanShardJSON) => void saved.set(r, JSON.parse(JSON.stringify(s)) as PlanShardJSON) }
+    const saved = new Map<string, Buffer>()
+    const store = { read: (r: string) => fileOf(saved.get(r)), write: (r: string, s: PlanShardJSON) => void saved.set(r, encodeShardFile(s)) }
     const built = new PlanIndex(kb.plans, kb.tokenize, 'fp', store)
     expect(built.warm()).toBe(kb.plans.length)
     expect(saved.size).toBe(kb.plans.length)
