@@ -1,6 +1,7 @@
 import MiniSearch, { type AsPlainObject } from 'minisearch'
 import type { Region } from '../knowledge/region-registry.js'
 import { analyzeQuestion, type AnalyzedQuestion } from '../search/analyze-question.js'
+import { CompactTerms } from '../search/compact-terms.js'
 import { foldText } from '../search/fold-text.js'
 import { foldedMiniSearchOptions } from '../search/folded-options.js'
 import { loadSavedMiniSearch } from '../search/saved-minisearch.js'
@@ -44,9 +45,15 @@ export interface CardShardJSON {
   version: number
   fingerprint: string
   index: AsPlainObject
-  /** Each card's terms by id. */
-  terms: Record<string, StoredTerms>
-  /** How many of the files' cards use each term, `term\tcount` lines: a start weighs terms without reading every card. */
+  /**
+   * Each card's terms, a line `id\tJSON of StoredTerms` per card: one string to parse at start, a card's
+   * line read when the card is first ranked.
+   */
+  terms: string
+  /**
+   * How many of the files' cards use each term, in CompactTerms' form (sorted lines): a start weighs terms
+   * without reading every card, and looks a question's terms up in place.
+   */
   df: string
 }
 
@@ -89,7 +96,7 @@ function sure(hit: CardHit): boolean {
 /** A rumour card matches a forwarded message when this share of its claim's words occur in it. */
 export const MIN_CLAIM_COVERAGE = 0.55
 
-const INDEX_VERSION = 5
+const INDEX_VERSION = 6
 /** How many of MiniSearch's hits are re-ranked. */
 const CANDIDATES = 12
 // The answer is not searched: a card that shares only answer words with a question never answers it.
@@ -164,7 +171,9 @@ export class CardIndex {
   private readonly terms = new Map<string, CardTerms>()
   /** Each card's distinct terms, for the document frequencies. */
   private readonly distinct = new Map<string, string[]>()
-  /** Every term the cards use, with its IDF weight (characters weigh CHAR_WEIGHT of a word). */
+  /** How many cards use each term (the files' saved counts, or counted over every card once stored ones are in use). */
+  private dfs: TermCounts = new Map<string, number>()
+  /** The IDF weights of the terms asked so far (characters weigh CHAR_WEIGHT of a word); see `weight`. */
   private readonly weights = new Map<string, number>()
   /** While a card's terms are cut: every term of the cards' text (see `wordTerms`); afterwards the weighed terms decide. */
   private known: { has(term: string): boolean } | undefined
@@ -172,10 +181,10 @@ export class CardIndex {
   private fileKnown: Set<string> | undefined
   private readonly index: MiniSearch<IndexedCard>
   /** The file cards' terms as saved with the shard; the stored cards' as cut when they were set. */
-  private readonly fileTerms: Record<string, StoredTerms>
+  private readonly fileTerms: SavedCardTerms
   private storedTerms: Record<string, StoredTerms> = {}
   /** How many of the files' cards use each term (saved with the shard). */
-  private readonly fileDf: Map<string, number>
+  private readonly fileDf: TermCounts
   /**
    * The stored cards' own small shard: the saved shard answers look-ups only (saved-minisearch.ts), and
    * rebuilding the small one whole on every change keeps the index a function of the set of cards.
@@ -200,13 +209,9 @@ export class CardIndex {
     this.regionNames = regions.flatMap((r) => [r.name, r.short, ...r.aliases].map(foldText)).filter((n) => n.length >= 2).sort((a, b) => b.length - a.length)
     const stored = store?.read()
     if (stored && stored.version === INDEX_VERSION && stored.fingerprint === fingerprint && typeof stored.df === 'string') {
-      this.fileTerms = stored.terms
+      this.fileTerms = new SavedCardTerms(stored.terms)
       this.index = loadSavedMiniSearch<IndexedCard>(stored.index, this.options())
-      this.fileDf = new Map()
-      for (const line of stored.df.split('\n')) {
-        const tab = line.indexOf('\t')
-        if (tab > 0) this.fileDf.set(line.slice(0, tab), Number(line.slice(tab + 1)))
-      }
+      this.fileDf = CompactTerms.fromJSON({ entries: stored.df })
       this.built = false
     } else {
       // Every bigram and character the cards use: a bigram across two words of a question is kept only when
@@ -214,14 +219,17 @@ export class CardIndex {
       const known = new Set<string>()
       for (const c of cards) for (const t of tokenizer.tokenize(foldText(cardText(c)))) known.add(t)
       this.known = known
-      this.fileTerms = {}
-      for (const c of cards) this.fileTerms[c.id] = this.termsOf(c)
+      const made: Record<string, StoredTerms> = {}
+      for (const c of cards) made[c.id] = this.termsOf(c)
+      this.fileTerms = new SavedCardTerms(Object.entries(made).map(([id, t]) => `${id}\t${JSON.stringify(t)}`).join('\n'))
       this.index = new MiniSearch<IndexedCard>(this.options())
       this.index.addAll(cards.map(toIndexed))
       this.built = true
       this.known = undefined
-      this.fileDf = this.documentFrequencies(cards, false)
-      store?.write({ version: INDEX_VERSION, fingerprint, index: this.index.toJSON(), terms: this.fileTerms, df: [...this.fileDf].map(([t, n]) => `${t}\t${n}`).join('\n') })
+      const df = this.documentFrequencies(cards, false)
+      const saved = CompactTerms.encode([], df)
+      this.fileDf = CompactTerms.fromJSON(saved)
+      store?.write({ version: INDEX_VERSION, fingerprint, index: this.index.toJSON(), terms: this.fileTerms.text, df: saved.entries })
     }
     this.reweigh(false)
   }
@@ -246,7 +254,7 @@ export class CardIndex {
     // the stored cards' own text (a build keeps those every card's text has, see the constructor).
     if (!this.fileKnown) {
       this.fileKnown = new Set<string>()
-      for (const t of Object.values(this.fileTerms)) for (const term of [...t.p.flatMap(split), ...split(t.l), ...split(t.b)]) this.fileKnown.add(term)
+      for (const t of this.fileTerms.all()) for (const term of [...t.p.flatMap(split), ...split(t.l), ...split(t.b)]) this.fileKnown.add(term)
     }
     const fileKnown = this.fileKnown
     const storedKnown = new Set<string>()
@@ -294,12 +302,9 @@ export class CardIndex {
     this.byId.clear()
     for (const c of cards) this.byId.set(c.id, c)
     this.unknownWeight = UNKNOWN_WEIGHT * Math.log(1 + cards.length)
-    const dfs = cards === this.fileCards ? this.fileDf : this.documentFrequencies(cards, keep)
+    this.dfs = cards === this.fileCards ? this.fileDf : this.documentFrequencies(cards, keep)
+    // Weights are worked out per term when asked (see `weight`): a start weighs none of the cards' terms.
     this.weights.clear()
-    for (const [term, df] of dfs) {
-      const w = Math.log(1 + cards.length / (1 + df))
-      this.weights.set(term, term.length === 1 && CJK.test(term) ? CHAR_WEIGHT * w : w)
-    }
     // A card's term sets are made when it is first ranked (cardTerms), with the phrasings' totals under these weights.
     this.terms.clear()
   }
@@ -320,7 +325,7 @@ export class CardIndex {
   }
 
   private savedTerms(id: string): StoredTerms {
-    return this.fileTerms[id] ?? this.storedTerms[id]!
+    return this.fileTerms.get(id) ?? this.storedTerms[id]!
   }
 
   /** A card's term sets, with each phrasing's total weight: made on its first ranking after a reweigh. */
@@ -422,7 +427,7 @@ export class CardIndex {
       for (const ch of chars) out.add(ch)
       for (let i = 0; i + 1 < chars.length; i++) {
         const pair = chars[i]! + chars[i + 1]!
-        if (owner[i] === owner[i + 1] || (!long[i] && !long[i + 1]) || (this.known ?? this.weights).has(pair)) out.add(pair)
+        if (owner[i] === owner[i + 1] || (!long[i] && !long[i + 1]) || (this.known ? this.known.has(pair) : this.dfs.get(pair) !== undefined)) out.add(pair)
       }
     }
     return [...out]
@@ -444,13 +449,13 @@ export class CardIndex {
     for (const [say, means] of a.alternatives) {
       // Its words, not their characters: 牵头 stands for 牵头, not for every card with a 头.
       const terms = means.flatMap((m) => (Array.from(m).length === 1 ? [m] : this.wordTerms(m).filter((x) => Array.from(x).length > 1)))
-      for (const t of this.wordTerms(say)) if (!this.weights.has(t) && topic.includes(t)) alt.set(t, [...(alt.get(t) ?? []), ...terms])
+      for (const t of this.wordTerms(say)) if (this.dfs.get(t) === undefined && topic.includes(t)) alt.set(t, [...(alt.get(t) ?? []), ...terms])
     }
     const meets = (set: Set<string>, term: string): boolean => alt.get(term)?.some((x) => set.has(x)) ?? false
     let unknown = 0
-    for (const x of words) if (!this.weights.has(x) && !alt.get(x)?.some((y) => this.weights.has(y))) unknown++
+    for (const x of words) if (this.dfs.get(x) === undefined && !alt.get(x)?.some((y) => this.dfs.get(y) !== undefined)) unknown++
     const expansion = [...new Set(this.tokenizer.tokenize(a.expansions.join(' ')))].filter((t) => !topic.includes(t))
-    const known = [...topic, ...expansion].filter((t) => this.weights.has(t))
+    const known = [...topic, ...expansion].filter((t) => this.dfs.get(t) !== undefined)
     if (!known.length) return []
     // The shard has words and bigrams, not single characters: looking those up costs and finds nothing.
     const lookup = known.filter((t) => t.length > 1)
@@ -550,10 +555,23 @@ export class CardIndex {
     return all ? got / all : 0
   }
 
+  /** A term's IDF weight over every card, undefined when no card uses it. */
+  private weight(term: string): number | undefined {
+    let w = this.weights.get(term)
+    if (w === undefined) {
+      const df = this.dfs.get(term)
+      if (df === undefined) return undefined
+      const idf = Math.log(1 + this.all.length / (1 + df))
+      w = term.length === 1 && CJK.test(term) ? CHAR_WEIGHT * idf : idf
+      this.weights.set(term, w)
+    }
+    return w
+  }
+
   private idf(term: string): number {
     // A word no card uses still counts against a card (股票, 机票: the question is about something else), but as
     // a rare word, not the rarest: the cards' own rare words decide. Characters weigh CHAR_WEIGHT of a word.
-    const w = this.weights.get(term)
+    const w = this.weight(term)
     if (w !== undefined) return w
     return term.length === 1 && CJK.test(term) ? CHAR_WEIGHT * this.unknownWeight : this.unknownWeight
   }
@@ -575,4 +593,39 @@ function toIndexed(c: LoadedCard): IndexedCard {
 /** All of a card's text, for the terms the cards know. */
 function cardText(c: LoadedCard): string {
   return [c.topic, ...c.questions, ...c.keywords, c.answer, c.elder, ...(c.steps ?? []), c.claim ?? ''].join('\n')
+}
+
+/** Term → how many cards use it: a Map when counted here, CompactTerms when read with the shard. */
+interface TermCounts {
+  get(term: string): number | undefined
+}
+
+/**
+ * The file cards' saved terms, one line per card (`id\tJSON`): a card's line is parsed when the card is
+ * first ranked, so a start parses one string instead of every card's arrays.
+ */
+class SavedCardTerms {
+  private readonly parsed = new Map<string, StoredTerms>()
+
+  constructor(readonly text: string) {}
+
+  get(id: string): StoredTerms | undefined {
+    let got = this.parsed.get(id)
+    if (got) return got
+    const key = `${id}\t`
+    let at = this.text.startsWith(key) ? 0 : this.text.indexOf(`\n${key}`)
+    if (at < 0) return undefined
+    if (at > 0) at++
+    const end = this.text.indexOf('\n', at)
+    got = JSON.parse(this.text.slice(at + key.length, end < 0 ? undefined : end)) as StoredTerms
+    this.parsed.set(id, got)
+    return got
+  }
+
+  /** Every card's terms, in the saved order. */
+  all(): StoredTerms[] {
+    const out: StoredTerms[] = []
+    for (const line of this.text ? this.text.split('\n') : []) out.push(this.get(line.slice(0, line.indexOf('\t')))!)
+    return out
+  }
 }
