@@ -89,8 +89,6 @@ export function createApp(options: AppOptions = {}): App {
   useContentCache(options.cacheDir)
   // Synonym groups staff add in the console: every vocabulary reads them at query time.
   const synonyms = new SynonymRegistry()
-  // A long-running process (serve, chat: warm) keeps its heap near what is live (core/heap-growth.ts).
-  if (options.warm) limitHeapGrowth(config.KEPU_HEAP_GROWTH_PERCENT)
   const knowledge = once(() => loadKnowledgeBase({ contentDir, seedsDir, logger, synonyms, indexMemoryMB: config.KEPU_INDEX_MEMORY_MB, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) }))
   const calendar = once(() => loadCalendar(contentDir, { warm: options.warm === true }))
   const fraud = once(() => loadFraudKnowledge(contentDir))
@@ -107,7 +105,11 @@ export function createApp(options: AppOptions = {}): App {
   const router = dialogueRouter(env)
   const bot = createBot({ handlers: chain, clock, logger, users, regions: env.regions, router })
   const warmUpQuestions = [...new Set(skills.flatMap((s) => s.warmUp ?? []))]
-  const ready = options.warm ? warmUp(chain.filter((h) => h.stage !== 'observe' && h.stage !== 'staff'), warmUpQuestions, clock, logger, env, router) : Promise.resolve()
+  // A long-running process (serve, chat: warm) keeps its heap near what is live (core/heap-growth.ts), once
+  // started: while the start builds its live heap, a capped growth only means collection after collection.
+  const ready = options.warm
+    ? warmUp(chain.filter((h) => h.stage !== 'observe' && h.stage !== 'staff'), warmUpQuestions, clock, logger, env, router).then(() => limitHeapGrowth(config.KEPU_HEAP_GROWTH_PERCENT))
+    : Promise.resolve()
   return {
     bot,
     clock,
@@ -129,7 +131,7 @@ export function createApp(options: AppOptions = {}): App {
   }
 }
 
-const WARM_UP_ROUNDS = 20
+const WARM_UP_ROUNDS = 8
 
 /**
  * Answers the skills' warm-up questions on a throw-away bot (memory user state, no recorder, no
