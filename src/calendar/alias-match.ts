@@ -52,14 +52,17 @@ export function createAliasMatcher<T>(items: { names: string[]; value: T }[]): (
     }
   }
   const entries = dedupe([...explicit, ...derived]).sort((a, b) => b.key.length - a.key.length)
+  // The keys long enough for a slip, as characters once: every short question is compared with each.
+  const fuzzy = entries.filter((e) => e.key.length >= FUZZY_MIN).map((e) => ({ ...e, chars: Array.from(e.key) }))
 
   return (text: string) => {
     const t = foldForMatch(text)
     if (!t) return undefined
     for (const e of entries) if (e.key && t.includes(e.key)) return { value: e.value, key: e.key, exact: true }
     if (t.length > FUZZY_MAX_TEXT) return undefined
-    for (const e of entries) {
-      if (e.key.length >= FUZZY_MIN && containsWithinOneEdit(t, e.key)) return { value: e.value, key: e.key, exact: false }
+    const chars = Array.from(t)
+    for (const e of fuzzy) {
+      if (containsWithinOneEdit(chars, e.chars)) return { value: e.value, key: e.key, exact: false }
     }
     return undefined
   }
@@ -79,38 +82,41 @@ function dedupe<T>(entries: AliasEntry<T>[]): AliasEntry<T>[] {
  * keeping the key's first and last character: the last one (日/周/月/节) tells a day from a week, and
  * 「科技活动」 alone must not read as 科技活动周.
  */
-export function containsWithinOneEdit(text: string, key: string): boolean {
-  const k = Array.from(key)
-  // Every match keeps the key's first and last character: most keys fail here, before any slicing.
-  if (!k.length || !text.includes(k[0]!) || !text.includes(k[k.length - 1]!)) return false
-  const t = Array.from(text)
-  for (const len of [k.length, k.length - 1, k.length + 1]) {
+export function containsWithinOneEdit(text: string | readonly string[], key: string | readonly string[]): boolean {
+  const k = typeof key === 'string' ? Array.from(key) : key
+  // Every match keeps the key's first and last character: most keys fail here, before any comparing.
+  if (!k.length) return false
+  if (typeof text === 'string' ? !text.includes(k[0]!) || !text.includes(k[k.length - 1]!) : !text.includes(k[0]!) || !text.includes(k[k.length - 1]!)) return false
+  const t = typeof text === 'string' ? Array.from(text) : text
+  // The key's length, one shorter, one longer (a character wrong, missing, extra).
+  for (let d = 0; d < 3; d++) {
+    const len = k.length + (d === 0 ? 0 : d === 1 ? -1 : 1)
     for (let i = 0; i + len <= t.length; i++) {
-      const part = t.slice(i, i + len)
-      if (part[0] === k[0] && part[len - 1] === k[k.length - 1] && withinOneEdit(part, k)) return true
+      if (t[i] === k[0] && t[i + len - 1] === k[k.length - 1] && withinOneEdit(t, i, len, k)) return true
     }
   }
   return false
 }
 
-function withinOneEdit(a: string[], b: string[]): boolean {
-  if (Math.abs(a.length - b.length) > 1) return false
+/** Whether the `len` characters of `a` from `from` are at most one edit from `b` (compared in place: questions are matched against every key). */
+function withinOneEdit(a: readonly string[], from: number, len: number, b: readonly string[]): boolean {
+  if (Math.abs(len - b.length) > 1) return false
   let i = 0
   let j = 0
   let edits = 0
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
+  while (i < len && j < b.length) {
+    if (a[from + i] === b[j]) {
       i++
       j++
       continue
     }
     if (++edits > 1) return false
-    if (a.length > b.length) i++
-    else if (a.length < b.length) j++
+    if (len > b.length) i++
+    else if (len < b.length) j++
     else {
       i++
       j++
     }
   }
-  return edits + (a.length - i) + (b.length - j) <= 1
+  return edits + (len - i) + (b.length - j) <= 1
 }

@@ -72,21 +72,34 @@ interface MadeSentences extends PassageSentences {
 }
 
 /**
- * A sentence's saved terms as one space-separated string: `has` finds the term between spaces in place, so
- * loading a shard makes no Set per sentence (most sentences are never asked twice) and a look-up no string.
+ * A sentence's saved terms, space-separated, read in place from the shard file's code units (outside the JS
+ * heap): `has` finds the term between spaces, so ranking a loaded passage makes no Set and no string per
+ * sentence — what a ranked passage keeps while its shard is loaded is a few small objects.
  */
 class SpacedTerms implements Terms {
-  constructor(private readonly line: string) {}
+  constructor(
+    private readonly units: Uint16Array,
+    private readonly start: number,
+    private readonly end: number,
+  ) {}
+
   has(term: string): boolean {
-    if (!term) return false
-    const line = this.line
-    for (let at = line.indexOf(term); at >= 0; at = line.indexOf(term, at + 1)) {
-      const end = at + term.length
-      if ((at === 0 || line.charCodeAt(at - 1) === 32) && (end === line.length || line.charCodeAt(end) === 32)) return true
+    const n = term.length
+    if (!n) return false
+    const u = this.units
+    const first = term.charCodeAt(0)
+    for (let at = this.start; at + n <= this.end; at++) {
+      if (u[at] !== first || (at > this.start && u[at - 1] !== SPACE) || (at + n < this.end && u[at + n] !== SPACE)) continue
+      let k = 1
+      while (k < n && u[at + k] === term.charCodeAt(k)) k++
+      if (k === n) return true
     }
     return false
   }
 }
+
+const SPACE = 32
+const NEWLINE = 10
 
 /** IDF weights of a question's terms in one shard, computed once per search. */
 interface Weights {
@@ -425,8 +438,9 @@ export class PlanIndex {
   private sentencesOf(passage: Passage, shard: Shard): PassageSentences {
     let cached = shard.sentences.get(passage.id)
     if (!cached) {
-      const saved = shard.saved?.sentences.get(passage.id)
-      cached = (saved !== undefined ? decodeSentences(passage, saved) : undefined) ?? this.makeSentences(passage)
+      const saved = shard.saved?.sentences
+      const span = saved?.span(passage.id)
+      cached = (span ? decodeSentences(passage, saved!.units, span[0], span[1]) : undefined) ?? this.makeSentences(passage)
       shard.sentences.set(passage.id, cached)
     }
     return cached
@@ -466,12 +480,22 @@ function encodeSentences(s: MadeSentences): string | undefined {
   return lines.map((terms) => terms.join(' ')).join('\n')
 }
 
-/** The saved sentences of a passage; undefined when they no longer match its text (then made afresh). */
-function decodeSentences(passage: Passage, saved: string): PassageSentences | undefined {
-  const lines = saved.split('\n')
+/**
+ * The saved sentences of a passage, its lines at [start, end) of `units`; undefined when they no longer
+ * match its text (then made afresh).
+ */
+function decodeSentences(passage: Passage, units: Uint16Array, start: number, end: number): PassageSentences | undefined {
   const pieces = sentencePieces(passage.text)
+  const lines: SpacedTerms[] = []
+  let from = start
+  for (let at = start; at <= end; at++) {
+    if (at === end || units[at] === NEWLINE) {
+      lines.push(new SpacedTerms(units, from, at))
+      from = at + 1
+    }
+  }
   if (lines.length !== pieces.length + 1) return undefined
-  return { context: new SpacedTerms(lines[0]!), sentences: pieces.map((text, i) => ({ text, terms: new SpacedTerms(lines[i + 1]!) })) }
+  return { context: lines[0]!, sentences: pieces.map((text, i) => ({ text, terms: lines[i + 1]! })) }
 }
 
 function toIndexed(p: Passage): IndexedPassage {

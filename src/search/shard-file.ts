@@ -36,8 +36,13 @@ export interface SavedShard {
   release(): void
 }
 
-/** The saved terms of each passage's sentences (see PlanShardJSON.sentences), decoded one passage at a time. */
+/** The saved terms of each passage's sentences (see PlanShardJSON.sentences), read one passage at a time. */
 export interface SavedSentences {
+  /** The code units of every passage's lines, back to back. */
+  units: Uint16Array
+  /** Where a passage's lines are in `units` ([start, end)), or undefined when none were saved for it. */
+  span(passageId: string): readonly [number, number] | undefined
+  /** A passage's lines as a string (tests). */
   get(passageId: string): string | undefined
   /** Every passage's (tests). */
   entries(): [string, string][]
@@ -143,8 +148,13 @@ export function decodeShardFile(buf: Buffer, release: () => void = () => {}): Sa
     documents: { documentCount: header.documentCount, fieldIds: header.fieldIds, averageFieldLength: header.averageFieldLength, fieldLength },
     terms: new CompactTerms(entries, termStarts),
     sentences: {
-      get(id) {
+      units: sentenceText,
+      span(id) {
         // A shard has some hundred passages, and a search ranks a few of them: no map is made per load.
+        const i = ids.indexOf(id)
+        return i < 0 ? undefined : [sentenceStarts[i]!, sentenceStarts[i + 1]!]
+      },
+      get(id) {
         const i = ids.indexOf(id)
         return i < 0 ? undefined : sentence(i)
       },
