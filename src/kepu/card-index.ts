@@ -1,10 +1,10 @@
-import MiniSearch, { type AsPlainObject } from 'minisearch'
+import MiniSearch from 'minisearch'
 import type { Region } from '../knowledge/region-registry.js'
 import { analyzeQuestion, type AnalyzedQuestion } from '../search/analyze-question.js'
 import { CompactTerms } from '../search/compact-terms.js'
 import { foldText } from '../search/fold-text.js'
 import { foldedMiniSearchOptions } from '../search/folded-options.js'
-import { loadSavedMiniSearch } from '../search/saved-minisearch.js'
+import { SavedShardSearch, type ShardSearcher } from '../search/saved-shard-search.js'
 import type { QueryVocabulary } from '../search/query-vocabulary.js'
 import type { ChineseTokenizer } from '../search/tokenizer.js'
 import type { Category } from './card-schema.js'
@@ -40,21 +40,29 @@ export interface CardSearchOptions {
   limit?: number
 }
 
-/** The serialised MiniSearch shard (see `CardShardStore`). */
+/**
+ * The saved card shard (see `CardShardStore`): MiniSearch's document figures, and its terms with their
+ * document frequencies and postings in CompactTerms' form, searched in place as the plan shards are.
+ */
 export interface CardShardJSON {
   version: number
   fingerprint: string
-  index: AsPlainObject
+  documents: {
+    documentCount: number
+    fieldIds: Record<string, number>
+    averageFieldLength: number[]
+    /** Document × fields + field id. */
+    fieldLength: number[]
+    /** The card id of each document, by MiniSearch's number. */
+    ids: string[]
+  }
+  /** The card index's terms: `term\tcount|postings` lines (CompactTerms), the count being how many of the files' cards use it. */
+  entries: string
   /**
    * Each card's terms, a line `id\tJSON of StoredTerms` per card: one string to parse at start, a card's
    * line read when the card is first ranked.
    */
   terms: string
-  /**
-   * How many of the files' cards use each term, in CompactTerms' form (sorted lines): a start weighs terms
-   * without reading every card, and looks a question's terms up in place.
-   */
-  df: string
 }
 
 /** Where the built shard is kept between runs; any failure just means a rebuild. */
@@ -96,7 +104,7 @@ function sure(hit: CardHit): boolean {
 /** A rumour card matches a forwarded message when this share of its claim's words occur in it. */
 export const MIN_CLAIM_COVERAGE = 0.55
 
-const INDEX_VERSION = 6
+const INDEX_VERSION = 7
 /** How many of MiniSearch's hits are re-ranked. */
 const CANDIDATES = 12
 // The answer is not searched: a card that shares only answer words with a question never answers it.
@@ -179,14 +187,15 @@ export class CardIndex {
   private known: { has(term: string): boolean } | undefined
   /** The terms of the files' cards (made on the first `setStoredCards`). */
   private fileKnown: Set<string> | undefined
-  private readonly index: MiniSearch<IndexedCard>
+  /** The files' cards' shard, searched in place (SavedShardSearch) whether it was built or read. */
+  private readonly index: ShardSearcher
   /** The file cards' terms as saved with the shard; the stored cards' as cut when they were set. */
   private readonly fileTerms: SavedCardTerms
   private storedTerms: Record<string, StoredTerms> = {}
   /** How many of the files' cards use each term (saved with the shard). */
   private readonly fileDf: TermCounts
   /**
-   * The stored cards' own small shard: the saved shard answers look-ups only (saved-minisearch.ts), and
+   * The stored cards' own small shard: the files' shard is searched in its saved form only, and
    * rebuilding the small one whole on every change keeps the index a function of the set of cards.
    */
   private storedIndex: MiniSearch<IndexedCard> | undefined
@@ -208,10 +217,9 @@ export class CardIndex {
     this.all = cards
     this.regionNames = regions.flatMap((r) => [r.name, r.short, ...r.aliases].map(foldText)).filter((n) => n.length >= 2).sort((a, b) => b.length - a.length)
     const stored = store?.read()
-    if (stored && stored.version === INDEX_VERSION && stored.fingerprint === fingerprint && typeof stored.df === 'string') {
+    if (stored && stored.version === INDEX_VERSION && stored.fingerprint === fingerprint && typeof stored.entries === 'string' && Array.isArray(stored.documents?.ids)) {
       this.fileTerms = new SavedCardTerms(stored.terms)
-      this.index = loadSavedMiniSearch<IndexedCard>(stored.index, this.options())
-      this.fileDf = CompactTerms.fromJSON({ entries: stored.df })
+      ;[this.index, this.fileDf] = savedSearch(stored)
       this.built = false
     } else {
       // Every bigram and character the cards use: a bigram across two words of a question is kept only when
@@ -222,14 +230,14 @@ export class CardIndex {
       const made: Record<string, StoredTerms> = {}
       for (const c of cards) made[c.id] = this.termsOf(c)
       this.fileTerms = new SavedCardTerms(Object.entries(made).map(([id, t]) => `${id}\t${JSON.stringify(t)}`).join('\n'))
-      this.index = new MiniSearch<IndexedCard>(this.options())
-      this.index.addAll(cards.map(toIndexed))
+      const index = new MiniSearch<IndexedCard>(this.options())
+      index.addAll(cards.map(toIndexed))
       this.built = true
       this.known = undefined
-      const df = this.documentFrequencies(cards, false)
-      const saved = CompactTerms.encode([], df)
-      this.fileDf = CompactTerms.fromJSON(saved)
-      store?.write({ version: INDEX_VERSION, fingerprint, index: this.index.toJSON(), terms: this.fileTerms.text, df: saved.entries })
+      // Searched in its saved form from the first start on, so a built and a read shard rank alike.
+      const json = shardJSON(fingerprint, index, this.documentFrequencies(cards, false), this.fileTerms.text)
+      ;[this.index, this.fileDf] = savedSearch(json)
+      store?.write(json)
     }
     this.reweigh(false)
   }
@@ -462,8 +470,10 @@ export class CardIndex {
     // Each hit with its share of its shard's best score: the stored cards' shard has figures of its own,
     // and the files' cards rank among themselves as they would without it.
     const found: { id: unknown; rel: number }[] = []
-    for (const shard of lookup.length ? [this.index, this.storedIndex] : []) {
-      const hits = shard?.search(lookup.join(' '), { boost: BOOST, combineWith: 'OR', tokenize: splitOnSpace }).slice(0, CANDIDATES) ?? []
+    const stored = this.storedIndex
+    const storedSearch: ShardSearcher | undefined = stored && { search: (terms) => stored.search(terms.join(' '), { boost: BOOST, combineWith: 'OR', tokenize: splitOnSpace }) }
+    for (const shard of lookup.length ? [this.index, storedSearch] : []) {
+      const hits = shard?.search(lookup).slice(0, CANDIDATES) ?? []
       for (const h of hits) found.push({ id: h.id, rel: h.score / (hits[0]!.score || 1) })
     }
     // A question of single characters only (「天为什么是蓝的」 → 天, 蓝) finds nothing in the shard, which keeps
@@ -628,4 +638,24 @@ class SavedCardTerms {
     for (const line of this.text ? this.text.split('\n') : []) out.push(this.get(line.slice(0, line.indexOf('\t')))!)
     return out
   }
+}
+
+/** The saved form of the files' cards' shard (see CardShardJSON). */
+function shardJSON(fingerprint: string, index: MiniSearch<IndexedCard>, df: ReadonlyMap<string, number>, terms: string): CardShardJSON {
+  const { index: entries, documentCount, documentIds, fieldIds, fieldLength, averageFieldLength } = index.toJSON()
+  const lengths = fieldLength as Record<string, number[]>
+  const ids: string[] = []
+  const flat: number[] = []
+  for (let doc = 0; doc < documentCount; doc++) {
+    ids.push(String(documentIds[doc]))
+    flat.push(...lengths[doc]!)
+  }
+  return { version: INDEX_VERSION, fingerprint, documents: { documentCount, fieldIds, averageFieldLength, fieldLength: flat, ids }, entries: CompactTerms.encode(entries, df).entries, terms }
+}
+
+/** The saved shard's search and its term counts (one CompactTerms serves both). */
+function savedSearch(json: CardShardJSON): [ShardSearcher, CompactTerms] {
+  const terms = CompactTerms.fromJSON({ entries: json.entries })
+  const { documentCount, fieldIds, averageFieldLength, fieldLength, ids } = json.documents
+  return [new SavedShardSearch(terms, { documentCount, fieldIds, averageFieldLength, fieldLength: Int32Array.from(fieldLength) }, (doc) => ids[doc]!, BOOST), terms]
 }
