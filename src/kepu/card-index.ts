@@ -4,7 +4,7 @@ import { analyzeQuestion, type AnalyzedQuestion } from '../search/analyze-questi
 import { CompactTerms } from '../search/compact-terms.js'
 import { foldText } from '../search/fold-text.js'
 import { foldedMiniSearchOptions } from '../search/folded-options.js'
-import { SavedShardSearch, type ShardSearcher } from '../search/saved-shard-search.js'
+import { miniSearchSearcher, SavedShardSearch, savedDocuments, type ShardSearcher } from '../search/saved-shard-search.js'
 import type { QueryVocabulary } from '../search/query-vocabulary.js'
 import type { ChineseTokenizer } from '../search/tokenizer.js'
 import type { Category } from './card-schema.js'
@@ -110,7 +110,6 @@ const CANDIDATES = 12
 // The answer is not searched: a card that shares only answer words with a question never answers it.
 const FIELDS = ['questions', 'labels'] as const
 const BOOST = { questions: 2, labels: 2 }
-const splitOnSpace = (s: string): string[] => s.split(' ')
 /**
  * Words that carry a card question's shape, not its topic (besides content/synonyms.yaml's question
  * words): 「…怎么办」「…要注意啥」「是不是…」. Dropped from questions and phrasings alike.
@@ -198,7 +197,7 @@ export class CardIndex {
    * The stored cards' own small shard: the files' shard is searched in its saved form only, and
    * rebuilding the small one whole on every change keeps the index a function of the set of cards.
    */
-  private storedIndex: MiniSearch<IndexedCard> | undefined
+  private storedIndex: ShardSearcher | undefined
   private unknownWeight = 0
   /** Folded region names, longest first, dropped from questions. */
   private readonly regionNames: string[]
@@ -276,7 +275,7 @@ export class CardIndex {
     }
     const index = fresh.length ? new MiniSearch<IndexedCard>(this.options()) : undefined
     index?.addAll(fresh.map(toIndexed))
-    this.storedIndex = index
+    this.storedIndex = index && miniSearchSearcher(index, BOOST)
     for (const id of [...this.terms.keys()]) if (!fileIds.has(id)) this.terms.delete(id)
     for (const id of [...this.distinct.keys()]) if (!fileIds.has(id)) this.distinct.delete(id)
     this.all = [...this.fileCards, ...fresh]
@@ -470,9 +469,7 @@ export class CardIndex {
     // Each hit with its share of its shard's best score: the stored cards' shard has figures of its own,
     // and the files' cards rank among themselves as they would without it.
     const found: { id: unknown; rel: number }[] = []
-    const stored = this.storedIndex
-    const storedSearch: ShardSearcher | undefined = stored && { search: (terms) => stored.search(terms.join(' '), { boost: BOOST, combineWith: 'OR', tokenize: splitOnSpace }) }
-    for (const shard of lookup.length ? [this.index, storedSearch] : []) {
+    for (const shard of lookup.length ? [this.index, this.storedIndex] : []) {
       const hits = shard?.search(lookup).slice(0, CANDIDATES) ?? []
       for (const h of hits) found.push({ id: h.id, rel: h.score / (hits[0]!.score || 1) })
     }
@@ -632,25 +629,29 @@ class SavedCardTerms {
     return got
   }
 
-  /** Every card's terms, in the saved order. */
+  /** Every card's terms, in the saved order (each line parsed where it is, not looked up again by id). */
   all(): StoredTerms[] {
     const out: StoredTerms[] = []
-    for (const line of this.text ? this.text.split('\n') : []) out.push(this.get(line.slice(0, line.indexOf('\t')))!)
+    for (const line of this.text ? this.text.split('\n') : []) {
+      const tab = line.indexOf('\t')
+      const id = line.slice(0, tab)
+      let got = this.parsed.get(id)
+      if (!got) {
+        got = JSON.parse(line.slice(tab + 1)) as StoredTerms
+        this.parsed.set(id, got)
+      }
+      out.push(got)
+    }
     return out
   }
 }
 
 /** The saved form of the files' cards' shard (see CardShardJSON). */
 function shardJSON(fingerprint: string, index: MiniSearch<IndexedCard>, df: ReadonlyMap<string, number>, terms: string): CardShardJSON {
-  const { index: entries, documentCount, documentIds, fieldIds, fieldLength, averageFieldLength } = index.toJSON()
-  const lengths = fieldLength as Record<string, number[]>
-  const ids: string[] = []
-  const flat: number[] = []
-  for (let doc = 0; doc < documentCount; doc++) {
-    ids.push(String(documentIds[doc]))
-    flat.push(...lengths[doc]!)
-  }
-  return { version: INDEX_VERSION, fingerprint, documents: { documentCount, fieldIds, averageFieldLength, fieldLength: flat, ids }, entries: CompactTerms.encode(entries, df).entries, terms }
+  const saved = index.toJSON()
+  const { documentCount, fieldIds, averageFieldLength, fieldLength } = savedDocuments(saved)
+  const ids = Array.from({ length: documentCount }, (_, doc) => String(saved.documentIds[doc]))
+  return { version: INDEX_VERSION, fingerprint, documents: { documentCount, fieldIds, averageFieldLength, fieldLength: [...fieldLength], ids }, entries: CompactTerms.encode(saved.index, df).entries, terms }
 }
 
 /** The saved shard's search and its term counts (one CompactTerms serves both). */

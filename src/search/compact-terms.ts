@@ -18,14 +18,12 @@ type SavedTermData = Record<string, Record<string, number>>
  * are views of the file's bytes, outside the JS heap: a national corpus loads a shard on most questions,
  * and strings made per load (copied by each young-generation collection, then promoted and collected
  * again when the shard is dropped) were most of its collector's work. A term is found by binary search
- * over the lines, comparing code units in place, and its postings decoded on first use.
+ * over the lines, comparing code units in place, and its postings read in place.
  *
- * `postings` answers MiniSearch's exact-term look-ups (field id → document id → frequency, as `loadJS`
- * builds them); `get` and iteration give the document frequencies, as a Map would.
+ * `scan` visits a term's postings as MiniSearch's entry lists them (for SavedShardSearch); `get` and
+ * iteration give the document frequencies, as a Map would.
  */
 export class CompactTerms implements Iterable<[string, number]> {
-  private readonly decoded = new Map<number, Map<number, Map<number, number>>>()
-
   /**
    * @param units the lines' code units (`\n` between lines, none after the last)
    * @param starts where each line starts, and one more entry: the end of the units plus one
@@ -85,37 +83,6 @@ export class CompactTerms implements Iterable<[string, number]> {
   get(term: string): number | undefined {
     const i = this.find(term)
     return i < 0 ? undefined : this.count(i)
-  }
-
-  /** MiniSearch's entry for an exact term: field id → document id → frequency. */
-  postings(term: string): Map<number, Map<number, number>> | undefined {
-    const i = this.find(term)
-    if (i < 0) return undefined
-    const have = this.decoded.get(i)
-    if (have) return have
-    const u = this.units
-    const end = this.starts[i + 1]! - 1
-    let at = this.bar(i) + 1
-    if (at >= end) return undefined
-    // field:doc=freq,doc=freq;field:…
-    const out = new Map<number, Map<number, number>>()
-    while (at < end) {
-      const field = this.number(at)
-      at = this.after + 1
-      const docs = new Map<number, number>()
-      for (;;) {
-        const doc = this.number(at)
-        const freq = this.number(this.after + 1)
-        docs.set(doc, freq)
-        at = this.after
-        if (at >= end || u[at] === SEMICOLON) break
-        at++
-      }
-      out.set(field, docs)
-      at++
-    }
-    this.decoded.set(i, out)
-    return out
   }
 
   /**

@@ -5,7 +5,7 @@ import type { AnalyzedQuestion } from './analyze-question.js'
 import { foldText } from './fold-text.js'
 import { foldedMiniSearchOptions } from './folded-options.js'
 import { CompactTerms } from './compact-terms.js'
-import { SavedShardSearch, type ShardSearcher } from './saved-shard-search.js'
+import { miniSearchSearcher, SavedShardSearch, type ShardSearcher } from './saved-shard-search.js'
 import { decodeShardFile, encodeShardFile, type PlanShardJSON, type SavedShard } from './shard-file.js'
 import { COMMON_TERM, RegionRouter, summarize, type RegionSummary, type RoutingJSON } from './region-router.js'
 import type { Tokenize } from './tokenizer.js'
@@ -140,7 +140,6 @@ export interface PlanIndexOptions {
 
 const INDEX_VERSION = 5
 const BOOST = { title: 2, headings: 1.2, text: 1, units: 0.6 }
-const splitOnSpace = (s: string): string[] => s.split(' ')
 const FIELDS = ['title', 'headings', 'text', 'units'] as const
 const FIGURE = /\d+(?:\.\d+)?\s*(?:-\s*\d+(?:\.\d+)?\s*)?(?:%|个|场|人|项|次|所|家|万|亿|平|名|支|处|期|座|门|批|余|以上|元|小时)/u
 const SENTENCE = /[^。；;！!？?]+[。；;！!？?]?/gu
@@ -317,8 +316,7 @@ export class PlanIndex {
       this.keep(region, shard)
       return { ...shard, built: true }
     }
-    const search = (terms: readonly string[]) => index.search(terms.join(' '), { boost: BOOST, combineWith: 'OR', tokenize: splitOnSpace })
-    const shard: Shard = { index: { search }, df, size, bytes: this.estimate(region), sentences: made }
+    const shard: Shard = { index: miniSearchSearcher(index, BOOST), df, size, bytes: this.estimate(region), sentences: made }
     this.keep(region, shard)
     return { ...shard, built: true }
   }

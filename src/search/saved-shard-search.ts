@@ -1,3 +1,5 @@
+import type MiniSearch from 'minisearch'
+import type { AsPlainObject } from 'minisearch'
 import type { CompactTerms } from './compact-terms.js'
 
 /** A passage found by a shard's term search, and its BM25 score. */
@@ -20,6 +22,32 @@ export interface SavedDocuments {
   averageFieldLength: number[]
   /** Each document's field lengths: document × fields + field id. */
   fieldLength: Int32Array
+}
+
+/**
+ * A MiniSearch built in this process as a ShardSearcher: the same exact-term OR search, with the same
+ * boosts, that SavedShardSearch computes over a saved shard.
+ */
+export function miniSearchSearcher<T>(index: MiniSearch<T>, boost: Readonly<Record<string, number>>): ShardSearcher {
+  return { search: (terms) => index.search(terms.join(' '), { boost, combineWith: 'OR', tokenize: splitOnSpace }) }
+}
+
+const splitOnSpace = (s: string): string[] => s.split(' ')
+
+/**
+ * A saved MiniSearch's document figures (field lengths by document × field), checking that its documents
+ * are numbered 0… in the order added, as SavedShardSearch's callers name them.
+ */
+export function savedDocuments(saved: AsPlainObject): SavedDocuments {
+  const { documentCount, documentIds, fieldIds, averageFieldLength } = saved
+  const fields = averageFieldLength.length
+  const fieldLength = new Int32Array(documentCount * fields)
+  for (let doc = 0; doc < documentCount; doc++) {
+    const lengths = (saved.fieldLength as Record<string, number[]>)[doc]
+    if (documentIds[doc] === undefined || !lengths || lengths.length !== fields) throw new Error(`saved shard: document ${doc} is not numbered in the order added`)
+    fieldLength.set(lengths, doc * fields)
+  }
+  return { documentCount, fieldIds, averageFieldLength, fieldLength }
 }
 
 /** MiniSearch's BM25+ parameters (its defaults, which the shards were built and ranked with). */

@@ -2,7 +2,7 @@ import type { AsPlainObject } from 'minisearch'
 import { endianness } from 'node:os'
 import { codeUnits, textOf } from './code-units.js'
 import { CompactTerms, type CompactTermsJSON } from './compact-terms.js'
-import type { SavedDocuments } from './saved-shard-search.js'
+import { savedDocuments, type SavedDocuments } from './saved-shard-search.js'
 
 /**
  * The serialised form of one shard (see `PlanIndex` and `ShardStore`): MiniSearch's documents without
@@ -42,9 +42,7 @@ export interface SavedSentences {
   units: Uint16Array
   /** Where a passage's lines are in `units` ([start, end)), or undefined when none were saved for it. */
   span(passageId: string): readonly [number, number] | undefined
-  /** A passage's lines as a string (tests). */
-  get(passageId: string): string | undefined
-  /** Every passage's (tests). */
+  /** Every passage's lines as strings (tests). */
   entries(): [string, string][]
 }
 
@@ -73,14 +71,7 @@ interface ShardFileHeader {
  * is ranked. MiniSearch's document ids are not kept: they are the shard's passages in the order added.
  */
 export function encodeShardFile(shard: PlanShardJSON): Buffer {
-  const { documentCount, documentIds, fieldIds, averageFieldLength } = shard.index
-  const fields = averageFieldLength.length
-  const fieldLength = new Int32Array(documentCount * fields)
-  for (let doc = 0; doc < documentCount; doc++) {
-    const lengths = (shard.index.fieldLength as Record<string, number[]>)[doc]
-    if (documentIds[doc] === undefined || !lengths || lengths.length !== fields) throw new Error(`shard file: document ${doc} is not numbered in the order added`)
-    fieldLength.set(lengths, doc * fields)
-  }
+  const { documentCount, fieldIds, averageFieldLength, fieldLength } = savedDocuments(shard.index)
   const ids = Object.keys(shard.sentences)
   const entries = codeUnits(shard.terms.entries)
   const termStarts = CompactTerms.lineStarts(entries)
@@ -153,10 +144,6 @@ export function decodeShardFile(buf: Buffer, release: () => void = () => {}): Sa
         // A shard has some hundred passages, and a search ranks a few of them: no map is made per load.
         const i = ids.indexOf(id)
         return i < 0 ? undefined : [sentenceStarts[i]!, sentenceStarts[i + 1]!]
-      },
-      get(id) {
-        const i = ids.indexOf(id)
-        return i < 0 ? undefined : sentence(i)
       },
       entries: () => ids.map((id, i) => [id, sentence(i)]),
     },

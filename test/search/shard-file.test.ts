@@ -43,8 +43,12 @@ describe('shard files', () => {
 
   it('give one passage\'s sentences at a time, and the terms as the JSON has them', () => {
     const saved = decodeShardFile(encodeShardFile(shard))!
-    for (const [id, text] of Object.entries(shard.sentences)) expect(saved.sentences.get(id)).toBe(text)
-    expect(saved.sentences.get('no such passage')).toBeUndefined()
+    const { units } = saved.sentences
+    for (const [id, text] of Object.entries(shard.sentences)) {
+      const [start, end] = saved.sentences.span(id)!
+      expect(String.fromCharCode(...units.subarray(start, end))).toBe(text)
+    }
+    expect(saved.sentences.span('no such passage')).toBeUndefined()
     const terms = [...saved.terms]
     expect(terms.length).toBeGreaterThan(100)
     for (const [term, n] of terms.slice(0, 200)) expect(saved.terms.get(term)).toBe(n)
